@@ -1,0 +1,94 @@
+// The one HTTP call of one attempt. It never retries by itself: the workflow owns retries,
+// so every attempt and every wait is visible in the workflow's history.
+import { CancelledFailure, Context } from '@temporalio/activity';
+import type { BackendConfig } from '../interfaces.js';
+import { resolveBackendUrl } from './resolveBackendUrl.js';
+import { isRetryableStatus, parseRetryAfterMs } from './classifyResponse.js';
+import { readBodyLimited, shortReason, toStoredResult } from './readBody.js';
+
+export interface CallBackendInput {
+  jobId: string;
+  backend: string;
+  path: string;
+  payload: unknown;
+  attempt: number;
+  idempotencyKey: string;
+  timeoutMs: number;
+}
+
+export type CallBackendOutcome =
+  | { ok: true; status: number; result: unknown }
+  | { ok: false; code: number | 'timeout' | 'invalid'; reason: string; retryable: boolean; retryAfterMs?: number };
+
+const HEARTBEAT_EVERY_MS = 1000;
+
+export async function callBackend(
+  backend: BackendConfig,
+  assertDeclaredPath: (path: string) => void,
+  input: CallBackendInput,
+): Promise<CallBackendOutcome> {
+  // Checked again here, not only in the bridge: nothing but a declared path on the
+  // configured base URL may ever be called, whatever reached the workflow's input.
+  let url: URL;
+  try {
+    assertDeclaredPath(input.path);
+    url = resolveBackendUrl(backend.baseUrl, input.path);
+  } catch (error) {
+    return { ok: false, code: 'invalid', reason: (error as Error).message, retryable: false };
+  }
+
+  const context = Context.current();
+  const cancellation = context.cancellationSignal;
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), input.timeoutMs);
+  // Cancellation reaches an activity only through heartbeats.
+  const heartbeats = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  context.heartbeat();
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      signal: AbortSignal.any([cancellation, timeout.signal]),
+      redirect: 'manual', // a redirect could lead to another host
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/plain;q=0.9, */*;q=0.5',
+        'idempotency-key': input.idempotencyKey,
+        'x-job-id': input.jobId,
+        'x-job-attempt': String(input.attempt),
+        ...(backend.authToken ? { authorization: `Bearer ${backend.authToken}` } : {}),
+      },
+      body: JSON.stringify(input.payload ?? {}),
+    });
+    const body = await readBodyLimited(response);
+    if (response.status >= 200 && response.status < 300) {
+      return { ok: true, status: response.status, result: toStoredResult(body) };
+    }
+    return {
+      ok: false,
+      code: response.status,
+      reason: shortReason(body.truncated ? `${body.text.slice(0, 500)}` : body.text) || `HTTP ${response.status}`,
+      retryable: isRetryableStatus(response.status),
+      retryAfterMs: parseRetryAfterMs(response.status, response.headers.get('retry-after'), Date.now()),
+    };
+  } catch (error) {
+    if (cancellation.aborted) {
+      throw cancellation.reason instanceof CancelledFailure
+        ? cancellation.reason
+        : new CancelledFailure(String(cancellation.reason ?? 'cancelled'));
+    }
+    if (timeout.signal.aborted) {
+      return { ok: false, code: 'timeout', reason: `no response within ${input.timeoutMs} ms`, retryable: true };
+    }
+    return { ok: false, code: 0, reason: shortReason(transportMessage(error)), retryable: true };
+  } finally {
+    clearTimeout(timer);
+    clearInterval(heartbeats);
+  }
+}
+
+/** fetch wraps the useful part (ECONNREFUSED, ...) in `cause`. */
+function transportMessage(error: unknown): string {
+  const err = error as Error & { cause?: { code?: string; message?: string } };
+  const cause = err.cause?.code ?? err.cause?.message;
+  return cause ? `${err.message}: ${cause}` : String(err.message ?? err);
+}

@@ -1,0 +1,245 @@
+// Rows → workflow starts. On start: a LIVE SELECT per job table, then a catch-up over the
+// pending rows (live first, so nothing falls between the two). A periodic reconciliation
+// repeats the catch-up; a health check reopens a dropped connection with backoff and
+// catches up again. Every start is idempotent, so overlap between these paths is harmless.
+import { Table, type LiveSubscription } from 'surrealdb';
+import type { Client } from '@temporalio/client';
+import pLimit from 'p-limit';
+import type { Logger } from 'pino';
+import type { JobErrorEntry, JobRow } from '../interfaces.js';
+import type { DbConnection } from '../db/dbConnection.js';
+import type { TableShapes } from '../db/tableShape.js';
+import type { BackendRegistry } from '../runner/backendRegistry.js';
+import type { JobEvents } from '../runner/jobEvents.js';
+import { parseJobRow } from '../db/jobRow.js';
+import { selectPendingJobs, type PendingCursor } from '../sql/selectPendingJobs.js';
+import { selectKillRequests } from '../sql/selectKillRequests.js';
+import { failJob } from '../sql/failJob.js';
+import { workflowIdFor } from '../workflows/workflowId.js';
+import { buildWorkflowInput } from './buildWorkflowInput.js';
+import { startJobWorkflow } from './startJobWorkflow.js';
+import { cancelJobWorkflow } from './cancelJobWorkflow.js';
+
+export interface BridgeOptions {
+  connection: DbConnection;
+  client: Client;
+  registry: BackendRegistry;
+  shapes: TableShapes;
+  logger: Logger;
+  events: JobEvents;
+  /** Rows read per catch-up page (memory stays bounded by this). Default 100. */
+  pageSize?: number;
+  /** Period of the reconciliation pass. Default 30 s. */
+  reconcileIntervalMs?: number;
+  /** Period of the connection health check. Default 2 s. */
+  healthCheckIntervalMs?: number;
+  /** First wait before reopening a dropped connection; doubles up to 10 s. Default 200 ms. */
+  reconnectBaseDelayMs?: number;
+  /** Workflow starts in flight at once. Default 16. */
+  startConcurrency?: number;
+}
+
+type Origin = 'live-create' | 'live-update' | 'catch-up';
+
+export class JobBridge {
+  readonly #o: Required<Omit<BridgeOptions, 'connection' | 'client' | 'registry' | 'shapes' | 'logger' | 'events'>> &
+    BridgeOptions;
+  readonly #limit;
+  readonly #subscriptions: LiveSubscription[] = [];
+  readonly #inFlightStarts = new Set<string>();
+  readonly #timers: NodeJS.Timeout[] = [];
+  #recovering: Promise<void> | undefined;
+  #catchingUp: Promise<void> | undefined;
+  #stopped = false;
+  #unlistenConnected: (() => void) | undefined;
+
+  constructor(options: BridgeOptions) {
+    this.#o = {
+      pageSize: 100,
+      reconcileIntervalMs: 30_000,
+      healthCheckIntervalMs: 2_000,
+      reconnectBaseDelayMs: 200,
+      startConcurrency: 16,
+      ...options,
+    };
+    this.#limit = pLimit(this.#o.startConcurrency);
+  }
+
+  async start(): Promise<void> {
+    await this.#subscribeAll();
+    await this.catchUp();
+    this.#listenForSdkReconnects();
+    this.#timers.push(setInterval(() => void this.#reconcile(), this.#o.reconcileIntervalMs));
+    this.#timers.push(setInterval(() => void this.#checkHealth(), this.#o.healthCheckIntervalMs));
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#timers.forEach(clearInterval);
+    this.#unlistenConnected?.();
+    await Promise.allSettled(this.#subscriptions.map((s) => s.kill()));
+    this.#subscriptions.length = 0;
+    await this.#recovering?.catch(() => undefined);
+    await this.#catchingUp?.catch(() => undefined);
+    while (this.#limit.activeCount + this.#limit.pendingCount > 0) await delay(20);
+  }
+
+  /** Starts a workflow for every pending row and cancels runs whose kill was requested. Single-flight. */
+  catchUp(): Promise<void> {
+    this.#catchingUp ??= this.#catchUpAllTables().finally(() => (this.#catchingUp = undefined));
+    return this.#catchingUp;
+  }
+
+  async #catchUpAllTables(): Promise<void> {
+    for (const table of this.#o.registry.tables) {
+      let cursor: PendingCursor | undefined;
+      for (;;) {
+        const page = await selectPendingJobs(this.#o.connection.db, table, cursor, this.#o.pageSize);
+        await Promise.all(page.map((raw) => this.#limit(() => this.#handleRow(raw, 'catch-up'))));
+        const last = page.at(-1);
+        if (!last || page.length < this.#o.pageSize || this.#stopped) break;
+        cursor = { createdAt: last['created_at'], id: last['id'] };
+      }
+      const shape = await this.#o.shapes.get(table);
+      if (shape.has('kill_requested_at')) {
+        const killed = await selectKillRequests(this.#o.connection.db, table);
+        await Promise.all(killed.map((raw) => this.#limit(() => this.#handleRow(raw, 'catch-up'))));
+      }
+    }
+  }
+
+  async #subscribeAll(): Promise<void> {
+    await Promise.allSettled(this.#subscriptions.splice(0).map((s) => s.kill()));
+    for (const table of this.#o.registry.tables) {
+      const live = await this.#o.connection.db.live(new Table(table));
+      live.subscribe((message) => {
+        if (message.action === 'KILLED') {
+          this.#o.logger.warn({ table }, 'live query was killed by the server; resubscribing');
+          void this.#recover();
+          return;
+        }
+        if (message.action === 'DELETE') return;
+        const origin: Origin = message.action === 'CREATE' ? 'live-create' : 'live-update';
+        void this.#limit(() => this.#handleRow(message.value, origin));
+      });
+      this.#subscriptions.push(live);
+    }
+  }
+
+  async #handleRow(raw: unknown, origin: Origin): Promise<void> {
+    if (this.#stopped) return;
+    try {
+      const parsed = parseJobRow(raw);
+      if (!parsed.ok) {
+        const status = (raw as { status?: unknown } | null)?.status;
+        if (status === undefined || status === 'pending') await this.#markInvalid(parsed.jobId, parsed.reason);
+        return;
+      }
+      const row = parsed.row;
+      if (row.killRequestedAt && (row.status === 'processing' || row.status === 'failed')) {
+        await this.#cancel(row);
+      } else if (row.status === 'pending' && this.#shouldStart(row, origin)) {
+        await this.#ensureStarted(row);
+      }
+    } catch (error) {
+      // Temporal or the database is unavailable: the next reconciliation pass tries again.
+      this.#o.logger.error({ err: error, origin }, 'could not handle a job row; it will be retried by reconciliation');
+    }
+  }
+
+  /**
+   * Updates of a pending row happen between two attempts of a running workflow (retries > 0);
+   * only a fresh enqueue (CREATE, or a retry's reset to retries 0 and no errors) needs a start.
+   */
+  #shouldStart(row: JobRow, origin: Origin): boolean {
+    if (origin !== 'live-update') return true;
+    return row.retries === 0 && row.errors.length === 0;
+  }
+
+  async #ensureStarted(row: JobRow): Promise<void> {
+    const built = buildWorkflowInput(row, this.#o.registry);
+    if (!built.ok) {
+      await this.#markInvalid(row.id, built.reason);
+      return;
+    }
+    if (this.#inFlightStarts.has(built.workflowId)) return;
+    this.#inFlightStarts.add(built.workflowId);
+    try {
+      const outcome = await startJobWorkflow(this.#o.client, built);
+      if (outcome === 'started') {
+        this.#o.events.publish({ jobId: row.id, status: 'started', workflowId: built.workflowId });
+        this.#o.logger.debug({ jobId: row.id, workflowId: built.workflowId }, 'started job workflow');
+      }
+    } finally {
+      this.#inFlightStarts.delete(built.workflowId);
+    }
+  }
+
+  async #cancel(row: JobRow): Promise<void> {
+    const workflowId = workflowIdFor(row.id, row.run);
+    const outcome = await cancelJobWorkflow(this.#o.client, workflowId);
+    if (outcome === 'cancel-requested') this.#o.logger.info({ jobId: row.id, workflowId }, 'kill requested: cancelling');
+  }
+
+  async #markInvalid(jobId: string, reason: string): Promise<void> {
+    const table = jobId.slice(0, jobId.indexOf(':'));
+    if (!table) return;
+    const error: JobErrorEntry = { code: 'invalid', reason, attempt: 0, at: new Date().toISOString() };
+    const shape = await this.#o.shapes.get(table);
+    const written = await failJob(this.#o.connection.db, shape, { jobId, error, from: ['pending'] });
+    if (written) {
+      this.#o.events.publish({ jobId, status: 'invalid', error });
+      this.#o.logger.warn({ jobId, reason }, 'job cannot run: marked failed');
+    }
+  }
+
+  async #reconcile(): Promise<void> {
+    if (this.#stopped || this.#recovering) return;
+    await this.catchUp().catch((error: unknown) => {
+      this.#o.logger.warn({ err: error }, 'reconciliation pass failed; checking the connection');
+      void this.#recover();
+    });
+  }
+
+  async #checkHealth(): Promise<void> {
+    if (this.#stopped || this.#recovering) return;
+    if (!(await this.#o.connection.isHealthy())) void this.#recover();
+  }
+
+  /** Reopen (with backoff) until healthy, resubscribe, catch up. Single-flight. */
+  #recover(): Promise<void> {
+    this.#recovering ??= (async () => {
+      let wait = this.#o.reconnectBaseDelayMs;
+      this.#o.logger.warn('SurrealDB connection lost; reconnecting');
+      while (!this.#stopped) {
+        await delay(wait);
+        try {
+          if (!(await this.#o.connection.isHealthy(1000))) await this.#o.connection.reopen();
+          if (!(await this.#o.connection.isHealthy())) throw new Error('database does not answer');
+          this.#o.shapes.forget();
+          await this.#subscribeAll();
+          await this.catchUp();
+          this.#listenForSdkReconnects();
+          this.#o.logger.info('SurrealDB connection restored; caught up on pending jobs');
+          return;
+        } catch (error) {
+          this.#o.logger.warn({ err: error, retryInMs: wait }, 'reconnect failed');
+          wait = Math.min(wait * 2, 10_000);
+        }
+      }
+    })().finally(() => (this.#recovering = undefined));
+    return this.#recovering;
+  }
+
+  /** Remote engines reconnect inside the SDK (which restarts live queries); catch up after each. */
+  #listenForSdkReconnects(): void {
+    this.#unlistenConnected?.();
+    this.#unlistenConnected = this.#o.connection.db.subscribe('connected', () => {
+      if (!this.#stopped) void this.#reconcile();
+    });
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

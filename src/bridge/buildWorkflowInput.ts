@@ -1,0 +1,52 @@
+// From a pending row to the workflow's input, or the reason the row cannot run.
+// Everything a job needs is decided here, once: the workflow never reads the row.
+import type { JobRow, JobWorkflowInput } from '../interfaces.js';
+import type { BackendRegistry } from '../runner/backendRegistry.js';
+import { decodePayload } from '../db/jobRow.js';
+import { workflowIdFor } from '../workflows/workflowId.js';
+
+export type BuiltInput = { ok: true; input: JobWorkflowInput; workflowId: string; taskQueue: string } | { ok: false; reason: string };
+
+export function buildWorkflowInput(row: JobRow, registry: BackendRegistry): BuiltInput {
+  const backend = registry.byTable(row.table);
+  if (!backend) {
+    return {
+      ok: false,
+      reason: `no backend is configured for table ${row.table}: give a backend app method.table: ${row.table} in sp00ky.yml`,
+    };
+  }
+  try {
+    registry.assertDeclaredPath(backend.name, row.path);
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+  const payload = decodePayload(row.payload);
+  const check = registry.validatePayload(backend.name, row.path, payload);
+  if (!check.ok) {
+    return { ok: false, reason: `payload does not match the request schema of POST ${row.path}: ${check.reason}` };
+  }
+  // Sp00ky semantics: a row's timeout counts only when the backend allows overriding it.
+  const timeoutSeconds =
+    backend.timeoutOverridable && row.timeoutSeconds !== undefined ? row.timeoutSeconds : backend.timeoutSeconds;
+  const workflowId = workflowIdFor(row.id, row.run);
+  return {
+    ok: true,
+    workflowId,
+    taskQueue: backend.taskQueue,
+    input: {
+      jobId: row.id,
+      table: row.table,
+      backend: backend.name,
+      path: row.path,
+      payload,
+      dueAtMs: row.createdAt.getTime() + row.delayMs,
+      maxRetries: row.maxRetries,
+      retryStrategy: row.retryStrategy,
+      timeoutMs: timeoutSeconds * 1000,
+      backoffBaseMs: backend.backoffBaseMs,
+      backoffMaxMs: backend.backoffMaxMs,
+      idempotencyKey: workflowId,
+      run: row.run,
+    },
+  };
+}

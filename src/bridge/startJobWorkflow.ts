@@ -1,0 +1,41 @@
+// Idempotent start: one workflow id per enqueue, and Temporal refuses a second run of it
+// (REJECT_DUPLICATE while closed, FAIL while running). A duplicate is not an error: several
+// bridges, a replayed live event and a catch-up may all try the same start.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { JobWorkflowInput } from '../interfaces.js';
+import { JOB_BACKEND, JOB_ID, JOB_PATH, JOB_STATUS, JOB_TABLE } from '../workflows/searchAttributes.js';
+
+export type StartOutcome = 'started' | 'duplicate';
+
+export async function startJobWorkflow(
+  client: Client,
+  args: { workflowId: string; taskQueue: string; input: JobWorkflowInput },
+): Promise<StartOutcome> {
+  const { input } = args;
+  try {
+    await client.workflow.start('jobWorkflow', {
+      workflowId: args.workflowId,
+      taskQueue: args.taskQueue,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+      typedSearchAttributes: [
+        { key: JOB_ID, value: input.jobId },
+        { key: JOB_TABLE, value: input.table },
+        { key: JOB_BACKEND, value: input.backend },
+        { key: JOB_PATH, value: input.path },
+        { key: JOB_STATUS, value: 'pending' },
+      ],
+      staticSummary: `${input.backend} POST ${input.path}`,
+      staticDetails:
+        `job ${input.jobId} (run ${input.run}) on table ${input.table}: ` +
+        `max_retries ${input.maxRetries}, ${input.retryStrategy} backoff, timeout ${input.timeoutMs} ms, ` +
+        `due ${new Date(input.dueAtMs).toISOString()}`,
+    });
+    return 'started';
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';
+    throw error;
+  }
+}

@@ -1,0 +1,57 @@
+// Typed errors. Every message says what was expected and how to fix it,
+// and none of them ever carries a secret (tokens, passwords).
+
+export class SpookyTemporalError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The configuration (sp00ky.yml, SPKY_JOB_CONFIG, environment, object) is invalid. */
+export class ConfigError extends SpookyTemporalError {
+  constructor(
+    /** File or variable the bad value came from. */
+    readonly source: string,
+    /** Dotted key of the bad value, e.g. `apps.api.deploy.timeout`. */
+    readonly key: string,
+    /** What was expected, and how to fix it. */
+    readonly expected: string,
+  ) {
+    super(`${source}: ${key || '(root)'}: ${expected}`);
+  }
+}
+
+/** A job row cannot run at all (unknown backend, undeclared path, payload against the schema, ...). */
+export class InvalidJobError extends SpookyTemporalError {
+  constructor(
+    readonly jobId: string,
+    readonly reason: string,
+  ) {
+    super(`job ${jobId} cannot run: ${reason}`);
+  }
+}
+
+/** A job path would leave the backend's base URL, or is not declared by its OpenAPI spec. */
+export class UnsafePathError extends SpookyTemporalError {}
+
+/** No job has that id (or the prefix matches none). */
+export class JobNotFoundError extends SpookyTemporalError {
+  constructor(readonly jobId: string) {
+    super(`no job ${jobId}: expected an id like job:abc123 (table:key) of an existing row; list jobs to find it`);
+  }
+}
+
+/** The operation needs the job in another state (e.g. retry of a pending job). */
+export class JobStateError extends SpookyTemporalError {
+  constructor(
+    readonly jobId: string,
+    readonly status: string,
+    expected: string,
+  ) {
+    super(`job ${jobId} is ${status}: ${expected}`);
+  }
+}
+
+/** A dependency (SurrealDB, Temporal, the temporal CLI) cannot be reached or started. */
+export class UnreachableError extends SpookyTemporalError {}

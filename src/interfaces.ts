@@ -1,0 +1,127 @@
+// Public types of spooky-temporal, in one place (as graphile-worker does).
+// Workflow code imports from here too, so this file must stay free of runtime imports.
+
+/** The four states of a job row, as in Sp00ky's job table. */
+export type JobStatus = 'pending' | 'processing' | 'success' | 'failed';
+
+export type RetryStrategy = 'linear' | 'exponential';
+
+/**
+ * One entry of a row's `errors` array.
+ * `code` is the HTTP status, 0 for a transport error, or one of the words below.
+ */
+export type JobErrorCode = number | 'timeout' | 'killed' | 'cancelled' | 'invalid';
+
+export interface JobErrorEntry {
+  code: JobErrorCode;
+  reason: string;
+  /** 1-based attempt number the error belongs to (0 when the job never ran). */
+  attempt: number;
+  /** ISO-8601 time of the failure. */
+  at: string;
+}
+
+/** One backend app (Sp00ky `type: backend`), normalised from sp00ky.yml or SPKY_JOB_CONFIG. */
+export interface BackendConfig {
+  name: string;
+  /** The outbox table whose rows belong to this backend. */
+  table: string;
+  baseUrl: string;
+  /** Secret. Sent as `Authorization: Bearer <token>`; never logged, never put in workflow input. */
+  authToken?: string;
+  /** HTTP timeout in seconds (Sp00ky `deploy.timeout`, default 10). */
+  timeoutSeconds: number;
+  /** Whether a row's `timeout` may override `timeoutSeconds` (Sp00ky `deploy.timeoutOverridable`). */
+  timeoutOverridable: boolean;
+  /** Absolute path of the backend's OpenAPI file, when one is configured. */
+  specPath?: string;
+  /** Most HTTP calls one worker runs at once for this backend. */
+  concurrency: number;
+  /** Backoff base in ms: linear waits base·(n+1), exponential base·2^n. */
+  backoffBaseMs: number;
+  /** Upper bound of any wait between attempts, in ms. */
+  backoffMaxMs: number;
+  /** Temporal task queue of this backend's workers. */
+  taskQueue: string;
+}
+
+export interface SurrealConnectionConfig {
+  /** `mem://`, `surrealkv://<dir>`, `ws://host:port`, `http://host:port`, ... */
+  url: string;
+  namespace: string;
+  database: string;
+  username?: string;
+  /** Secret. */
+  password?: string;
+}
+
+export interface TemporalConnectionConfig {
+  address: string;
+  namespace: string;
+}
+
+export interface RunnerConfig {
+  backends: BackendConfig[];
+  surreal: SurrealConnectionConfig;
+  temporal: TemporalConnectionConfig;
+  /** Where the config came from, for error messages ("sp00ky.yml", "SPKY_JOB_CONFIG", "object"). */
+  source: string;
+}
+
+/** A job row as the runner understands it, whatever the table's exact definition. */
+export interface JobRow {
+  /** `table:key`, e.g. `job:abc123`. */
+  id: string;
+  table: string;
+  path: string;
+  payload: unknown;
+  status: JobStatus;
+  retries: number;
+  maxRetries: number;
+  retryStrategy: RetryStrategy;
+  delayMs: number;
+  timeoutSeconds?: number;
+  assignedTo?: string;
+  assignee?: string;
+  errors: JobErrorEntry[];
+  result?: unknown;
+  createdAt: Date;
+  updatedAt?: Date;
+  /** How many times the job was enqueued (1, then +1 per retry); 1 on tables without the field. */
+  run: number;
+  killRequestedAt?: Date;
+}
+
+/** Everything the job workflow needs; contains no secret. */
+export interface JobWorkflowInput {
+  jobId: string;
+  table: string;
+  backend: string;
+  path: string;
+  payload: unknown;
+  /** Absolute due time (epoch ms): created_at + delay. A late start never extends the delay. */
+  dueAtMs: number;
+  maxRetries: number;
+  retryStrategy: RetryStrategy;
+  /** Effective HTTP timeout in ms, already resolved against timeoutOverridable. */
+  timeoutMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Same for every attempt of one enqueue; the workflow id. */
+  idempotencyKey: string;
+  run: number;
+}
+
+export type JobWorkflowResult =
+  | { status: 'success'; attempts: number; result: unknown }
+  | { status: 'failed'; attempts: number; error: JobErrorEntry }
+  /** The row was no longer pending when the workflow tried to claim it (killed or finished elsewhere). */
+  | { status: 'fenced'; attempts: number; rowStatus: string };
+
+/** What kill() did. */
+export type KillOutcome =
+  | { outcome: 'killed'; jobId: string; previousStatus: JobStatus }
+  | { outcome: 'already-finished'; jobId: string; status: JobStatus };
+
+/** What retry() did. */
+export type RetryOutcome = { outcome: 're-enqueued'; jobId: string; workflowId: string; run: number };

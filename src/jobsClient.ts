@@ -1,0 +1,205 @@
+// The developers' and operators' API over job rows and their workflows:
+// enqueue, get, list, kill, retry, clear, deploy the schema.
+import type { Client } from '@temporalio/client';
+import { StringRecordId, type Surreal } from 'surrealdb';
+import type { JobErrorEntry, JobRow, JobStatus, KillOutcome, RetryOutcome, RetryStrategy } from './interfaces.js';
+import { InvalidJobError, JobNotFoundError, JobStateError } from './errors.js';
+import type { BackendRegistry } from './runner/backendRegistry.js';
+import type { TableShapes } from './db/tableShape.js';
+import { parseJobRow } from './db/jobRow.js';
+import { deploySchema } from './db/deploySchema.js';
+import { isJobId, tableOf } from './db/recordId.js';
+import { getJob } from './sql/getJob.js';
+import { listJobs } from './sql/listJobs.js';
+import { failJob } from './sql/failJob.js';
+import { resetJobForRetry } from './sql/resetJobForRetry.js';
+import { deleteFinishedJobs } from './sql/deleteFinishedJobs.js';
+import { createJob } from './sql/createJob.js';
+import { workflowIdFor } from './workflows/workflowId.js';
+import { buildWorkflowInput } from './bridge/buildWorkflowInput.js';
+import { startJobWorkflow } from './bridge/startJobWorkflow.js';
+import { cancelJobWorkflow } from './bridge/cancelJobWorkflow.js';
+
+export interface EnqueueOptions {
+  /** Record to link the job to (Sp00ky's `assignedTo`), e.g. `thread:abc`. */
+  assignedTo?: string;
+  /** Retries after the first attempt (default 3): attempts = max_retries + 1. */
+  maxRetries?: number;
+  retryStrategy?: RetryStrategy;
+  /** Per-job HTTP timeout in seconds; used only if the backend has timeoutOverridable. */
+  timeout?: number;
+  /** Milliseconds the job stays pending before it runs. */
+  delay?: number;
+}
+
+export interface JobsClientDeps {
+  db: () => Surreal;
+  client: Client;
+  registry: BackendRegistry;
+  shapes: TableShapes;
+}
+
+/** How long kill() waits for the workflow to mirror the kill to the row. */
+const KILL_SETTLE_TIMEOUT_MS = 30_000;
+
+export class JobsClient {
+  constructor(private readonly deps: JobsClientDeps) {}
+
+  get tables(): string[] {
+    return this.deps.registry.tables;
+  }
+
+  async deploySchema(): Promise<void> {
+    await deploySchema(this.deps.db(), this.tables);
+    this.deps.shapes.forget();
+  }
+
+  /** Validates like Sp00ky's db.run (backend, declared path, payload schema) and writes the row. */
+  async enqueue(backendName: string, path: string, payload: unknown, options: EnqueueOptions = {}): Promise<string> {
+    const backend = this.deps.registry.byBackendName(backendName);
+    if (!backend) {
+      const known = [...this.deps.registry.backends.keys()].join(', ');
+      throw new InvalidJobError('(new)', `unknown backend ${backendName}: expected one of ${known}`);
+    }
+    try {
+      this.deps.registry.assertDeclaredPath(backend.name, path);
+    } catch (error) {
+      throw new InvalidJobError('(new)', (error as Error).message);
+    }
+    const check = this.deps.registry.validatePayload(backend.name, path, payload);
+    if (!check.ok) throw new InvalidJobError('(new)', `payload does not match POST ${path}: ${check.reason}`);
+    const shape = await this.deps.shapes.get(backend.table);
+    return createJob(this.deps.db(), shape, backend.table, {
+      path,
+      payload: JSON.stringify(payload ?? {}),
+      max_retries: options.maxRetries ?? 3,
+      retry_strategy: options.retryStrategy ?? 'linear',
+      delay: options.delay,
+      timeout: options.timeout,
+      assigned_to: options.assignedTo ? new StringRecordId(options.assignedTo) : undefined,
+    });
+  }
+
+  async get(jobId: string): Promise<JobRow | undefined> {
+    this.#assertKnownTable(jobId);
+    const raw = await getJob(this.deps.db(), jobId);
+    if (!raw) return undefined;
+    const parsed = parseJobRow(raw);
+    if (!parsed.ok) throw new InvalidJobError(jobId, parsed.reason);
+    return parsed.row;
+  }
+
+  /** Newest first across tables (by updated_at). */
+  async list(options: { status?: JobStatus; table?: string; limit?: number } = {}): Promise<JobRow[]> {
+    const tables = options.table ? [options.table] : this.tables;
+    const rows: JobRow[] = [];
+    for (const table of tables) {
+      for (const raw of await listJobs(this.deps.db(), table, { status: options.status, limit: options.limit ?? 200 })) {
+        const parsed = parseJobRow(raw);
+        if (parsed.ok) rows.push(parsed.row);
+      }
+    }
+    return rows.sort((a, b) => (b.updatedAt ?? b.createdAt).getTime() - (a.updatedAt ?? a.createdAt).getTime());
+  }
+
+  /**
+   * Kill = cancel the job's workflow; the workflow marks the row failed (`killed` before the
+   * call, `cancelled` while in flight). With no workflow running, the row is fenced directly.
+   * Resolves once the row is terminal (or after 30 s).
+   */
+  async kill(jobId: string): Promise<KillOutcome> {
+    const row = await this.#mustGet(jobId);
+    if (row.status === 'success' || row.status === 'failed') {
+      return { outcome: 'already-finished', jobId, status: row.status };
+    }
+    const workflowId = workflowIdFor(row.id, row.run);
+    const cancel = await cancelJobWorkflow(this.deps.client, workflowId);
+    if (cancel === 'cancel-requested') {
+      await this.#waitForClose(workflowId);
+    } else {
+      const error: JobErrorEntry = {
+        code: 'killed',
+        reason: 'killed by operator',
+        attempt: row.retries + 1,
+        at: new Date().toISOString(),
+      };
+      const written = await failJob(this.deps.db(), await this.deps.shapes.get(row.table), {
+        jobId,
+        error,
+        from: ['pending', 'processing'],
+      });
+      if (!written) {
+        const now = await this.#mustGet(jobId);
+        return { outcome: 'already-finished', jobId, status: now.status };
+      }
+    }
+    return { outcome: 'killed', jobId, previousStatus: row.status };
+  }
+
+  /** Re-runs a failed or successful job as a new enqueue (new workflow id; the old run stays in the UI). */
+  async retry(jobId: string): Promise<RetryOutcome> {
+    const row = await this.#mustGet(jobId);
+    if (row.status !== 'failed' && row.status !== 'success') {
+      throw new JobStateError(jobId, row.status, 'only failed or success jobs can be retried; kill it first or wait');
+    }
+    const shape = await this.deps.shapes.get(row.table);
+    const reset = await resetJobForRetry(this.deps.db(), shape, jobId);
+    const parsed = reset ? parseJobRow(reset) : undefined;
+    if (!parsed?.ok) {
+      const now = await this.#mustGet(jobId);
+      throw new JobStateError(jobId, now.status, 'it changed while retrying; only failed or success jobs can be retried');
+    }
+    const fresh = parsed.row;
+    // Tables with a `run` field number enqueues themselves; on a seed-defined table,
+    // take the first retry number Temporal has not seen.
+    const firstRun = shape.has('run') ? fresh.run : 2;
+    const lastRun = shape.has('run') ? fresh.run : 10_000;
+    for (let run = firstRun; run <= lastRun; run++) {
+      const built = buildWorkflowInput({ ...fresh, run }, this.deps.registry);
+      if (!built.ok) throw new InvalidJobError(jobId, built.reason);
+      const outcome = await startJobWorkflow(this.deps.client, built);
+      // With a `run` field a duplicate means the bridge started this very enqueue first.
+      if (outcome === 'started' || shape.has('run')) return { outcome: 're-enqueued', jobId, workflowId: built.workflowId, run };
+    }
+    throw new JobStateError(jobId, 'pending', 'no free retry number left for this job');
+  }
+
+  /** Deletes terminal jobs; `all` also pending ones (their workflows are cancelled). Never processing jobs. */
+  async clear(options: { all?: boolean } = {}): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const table of this.tables) {
+      const pending = options.all ? await listJobs(this.deps.db(), table, { status: 'pending', limit: 100_000 }) : [];
+      const deleted = await deleteFinishedJobs(this.deps.db(), table, options.all ?? false);
+      counts[table] = deleted.length;
+      for (const raw of pending) {
+        const parsed = parseJobRow(raw);
+        if (parsed.ok && deleted.includes(parsed.row.id)) {
+          await cancelJobWorkflow(this.deps.client, workflowIdFor(parsed.row.id, parsed.row.run)).catch(() => undefined);
+        }
+      }
+    }
+    return counts;
+  }
+
+  async #mustGet(jobId: string): Promise<JobRow> {
+    const row = await this.get(jobId);
+    if (!row) throw new JobNotFoundError(jobId);
+    return row;
+  }
+
+  #assertKnownTable(jobId: string): void {
+    if (!isJobId(jobId) || !this.tables.includes(tableOf(jobId))) {
+      throw new JobNotFoundError(jobId);
+    }
+  }
+
+  async #waitForClose(workflowId: string): Promise<void> {
+    const handle = this.deps.client.workflow.getHandle(workflowId);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      handle.result().catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, KILL_SETTLE_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,169 @@
+// A runner = the bridge (rows → workflow starts), the workers (one per backend), or both,
+// over one SurrealDB connection and one Temporal namespace. Also exposes the jobs API.
+import os from 'node:os';
+import type { Surreal } from 'surrealdb';
+import type { Client, Connection } from '@temporalio/client';
+import type { NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { RunnerConfig, SurrealConnectionConfig, TemporalConnectionConfig } from '../interfaces.js';
+import { loadConfig, configFromObject, type ConfigObject } from '../config/loadConfig.js';
+import { openSurreal, redactUrl } from '../db/connect.js';
+import { DbConnection } from '../db/dbConnection.js';
+import { TableShapes } from '../db/tableShape.js';
+import { connectTemporalClient, connectTemporalWorker } from '../temporal/connectTemporal.js';
+import { registerSearchAttributes } from '../temporal/registerSearchAttributes.js';
+import { JobBridge, type BridgeOptions } from '../bridge/bridge.js';
+import { JobsClient } from '../jobsClient.js';
+import { createLogger } from '../logger.js';
+import { BackendRegistry } from './backendRegistry.js';
+import { JobEvents } from './jobEvents.js';
+import { createWorkers } from './createWorkers.js';
+import { getWorkflowBundle } from './workflowBundle.js';
+
+export type RunnerMode = 'all' | 'bridge' | 'worker';
+
+export interface RunnerOptions {
+  /** A config object (see README), or an already loaded RunnerConfig. */
+  config?: ConfigObject | RunnerConfig;
+  /** sp00ky.yml to read when `config` is not given (default: SPKY_CONFIG, ./sp00ky.yml, or SPKY_JOB_CONFIG). */
+  configPath?: string;
+  /** Use the app's own SurrealDB instance (never closed by the runner). */
+  db?: Surreal;
+  /** How to (re)open SurrealDB when `db` is not given; default from the config's `surreal` block. */
+  openDb?: () => Promise<Surreal>;
+  /** Use existing Temporal connections instead of connecting to `config.temporal.address`. */
+  temporalClient?: Client;
+  temporalWorkerConnection?: NativeConnection;
+  /** `all` (default), `bridge` only, or `worker` only. */
+  mode?: RunnerMode;
+  /** This process's name in `assignee` and in Temporal's worker list. Default `<host>:<pid>`. */
+  identity?: string;
+  logger?: Logger;
+  /** Deploy the job tables and functions on start (default false). */
+  deploySchema?: boolean;
+  /** Pre-built workflow bundle (tests share one per file). */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  bridge?: Pick<BridgeOptions, 'pageSize' | 'reconcileIntervalMs' | 'healthCheckIntervalMs' | 'reconnectBaseDelayMs' | 'startConcurrency'>;
+}
+
+export interface Runner {
+  readonly config: RunnerConfig;
+  readonly jobs: JobsClient;
+  readonly events: JobEvents;
+  readonly client: Client;
+  readonly db: Surreal;
+  start(): Promise<void>;
+  /** Stops the bridge, then drains the workers (in-flight calls finish), then closes what it opened. */
+  stop(): Promise<void>;
+}
+
+export async function createRunner(options: RunnerOptions = {}): Promise<Runner> {
+  const logger = options.logger ?? createLogger();
+  const config = await resolveConfig(options);
+  const registry = await BackendRegistry.load(config);
+  const mode = options.mode ?? 'all';
+  const identity = options.identity ?? `${os.hostname()}:${process.pid}`;
+
+  const connection = options.db
+    ? DbConnection.borrow(options.db)
+    : await DbConnection.open(options.openDb ?? (() => openSurreal(config.surreal)));
+  const shapes = new TableShapes(() => connection.db);
+  const events = new JobEvents();
+
+  let ownedClientConnection: Connection | undefined;
+  let client = options.temporalClient;
+  if (!client) {
+    const connected = await connectTemporalClient(config.temporal).catch(async (error: unknown) => {
+      await connection.close();
+      throw error;
+    });
+    ownedClientConnection = connected.connection;
+    client = connected.client;
+  }
+  const temporalClient = client;
+  const jobs = new JobsClient({ db: () => connection.db, client: temporalClient, registry, shapes });
+
+  let bridge: JobBridge | undefined;
+  let workers: Worker[] = [];
+  let workerRuns: Promise<void>[] = [];
+  let ownedWorkerConnection: NativeConnection | undefined;
+  let started = false;
+
+  return {
+    config,
+    jobs,
+    events,
+    client: temporalClient,
+    get db() {
+      return connection.db;
+    },
+
+    async start() {
+      if (started) return;
+      started = true;
+      if (options.deploySchema) await jobs.deploySchema();
+      await registerSearchAttributes(temporalClient.connection as Connection, config.temporal.namespace).catch(
+        (error: unknown) => logger.warn({ err: error }, 'could not register search attributes; register them on the server'),
+      );
+      if (mode !== 'bridge') {
+        const nativeConnection =
+          options.temporalWorkerConnection ?? (ownedWorkerConnection = await connectTemporalWorker(config.temporal));
+        workers = await createWorkers({
+          connection: nativeConnection,
+          namespace: config.temporal.namespace,
+          backends: config.backends,
+          workflowBundle: options.workflowBundle ?? (await getWorkflowBundle()),
+          identity,
+          activityDeps: {
+            db: () => connection.db,
+            shapes,
+            identity,
+            backends: registry.backends,
+            assertDeclaredPath: (backend, path) => registry.assertDeclaredPath(backend, path),
+            events,
+          },
+        });
+        workerRuns = workers.map((worker) =>
+          worker.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error')),
+        );
+      }
+      if (mode !== 'worker') {
+        bridge = new JobBridge({ connection, client: temporalClient, registry, shapes, logger, events, ...options.bridge });
+        await bridge.start();
+      }
+      logger.info(
+        {
+          mode,
+          surreal: redactUrl(config.surreal.url),
+          temporal: config.temporal.address,
+          backends: config.backends.map((b) => `${b.name} (table ${b.table}, queue ${b.taskQueue})`),
+        },
+        'runner started',
+      );
+    },
+
+    async stop() {
+      await bridge?.stop();
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await Promise.all(workerRuns);
+      await ownedWorkerConnection?.close();
+      await ownedClientConnection?.close();
+      await connection.close();
+    },
+  };
+}
+
+async function resolveConfig(options: RunnerOptions): Promise<RunnerConfig> {
+  if (options.config && 'source' in options.config && Array.isArray(options.config.backends) && isRunnerConfig(options.config)) {
+    return options.config;
+  }
+  if (options.config) return configFromObject(options.config);
+  return loadConfig({ configPath: options.configPath });
+}
+
+function isRunnerConfig(value: ConfigObject | RunnerConfig): value is RunnerConfig {
+  const v = value as RunnerConfig;
+  return typeof v.surreal?.url === 'string' && typeof v.temporal?.address === 'string' && typeof v.source === 'string';
+}
+
+export type { SurrealConnectionConfig, TemporalConnectionConfig };

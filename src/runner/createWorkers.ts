@@ -1,0 +1,57 @@
+// One Temporal worker per backend, on that backend's task queue, so each backend can be
+// scaled (and limited) on its own. Shutdown waits for in-flight HTTP calls: the grace time
+// is at least the longest HTTP timeout, so a deploy never burns an attempt.
+import { Runtime, Worker, DefaultLogger, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { BackendConfig } from '../interfaces.js';
+import type { ActivityDeps } from '../activities/index.js';
+import { createActivities } from '../activities/index.js';
+
+/** Extra time over the longest HTTP timeout before in-flight calls are cancelled at shutdown. */
+const SHUTDOWN_SLACK_MS = 5_000;
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  backends: BackendConfig[];
+  workflowBundle: WorkflowBundleWithSourceMap;
+  activityDeps: ActivityDeps;
+  identity: string;
+  /** Longest allowed row timeout override, when any backend has timeoutOverridable. Default 300 s. */
+  maxOverrideTimeoutSeconds?: number;
+}
+
+let runtimeInstalled = false;
+
+/** The SDK logs every poll at INFO; keep warnings and errors only. Must run before the first worker. */
+export function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    // Signals are handled by our own shutdown path (stop the bridge first, then the workers).
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  } catch {
+    // Already installed by the embedding app: keep theirs.
+  }
+}
+
+export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
+  installQuietRuntime();
+  const activities = createActivities(options.activityDeps);
+  return Promise.all(
+    options.backends.map((backend) => {
+      const longestTimeoutS = backend.timeoutOverridable
+        ? Math.max(backend.timeoutSeconds, options.maxOverrideTimeoutSeconds ?? 300)
+        : backend.timeoutSeconds;
+      return Worker.create({
+        connection: options.connection,
+        namespace: options.namespace,
+        taskQueue: backend.taskQueue,
+        workflowBundle: options.workflowBundle,
+        activities,
+        identity: `${options.identity}/${backend.name}`,
+        maxConcurrentActivityTaskExecutions: backend.concurrency,
+        shutdownGraceTime: longestTimeoutS * 1000 + SHUTDOWN_SLACK_MS,
+      });
+    }),
+  );
+}
