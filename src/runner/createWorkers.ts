@@ -28,7 +28,7 @@ export function installQuietRuntime(): void {
   runtimeInstalled = true;
   try {
     // Signals are handled by our own shutdown path (stop the bridge first, then the workers).
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   } catch {
     // Already installed by the embedding app: keep theirs.
   }
