@@ -9,8 +9,10 @@ import { escapeIdent } from './tableShape.js';
 const readOnlyForUsers = 'PERMISSIONS FOR create, select WHERE true FOR update WHERE false';
 const systemOnly = 'PERMISSIONS FOR select WHERE true FOR create, update WHERE false';
 
-export function jobTableSchema(tableName: string): string {
+export function jobTableSchema(tableName: string, existingSchemaless = false): string {
   const t = escapeIdent(tableName);
+  // FLEXIBLE exists only on SCHEMAFULL tables; an app's existing schemaless table stores any object anyway.
+  const flexibleErrors = existingSchemaless ? '' : `DEFINE FIELD OVERWRITE errors[*] ON ${t} TYPE object FLEXIBLE;`;
   return `
 DEFINE TABLE IF NOT EXISTS ${t} SCHEMAFULL PERMISSIONS NONE;
 DEFINE FIELD IF NOT EXISTS assigned_to ON ${t} TYPE option<record> ${readOnlyForUsers};
@@ -24,11 +26,11 @@ DEFINE FIELD IF NOT EXISTS timeout ON ${t} TYPE option<int> ${readOnlyForUsers};
 DEFINE FIELD IF NOT EXISTS assignee ON ${t} TYPE option<string> ${systemOnly};
 DEFINE FIELD IF NOT EXISTS status ON ${t} TYPE string DEFAULT ALWAYS "pending" ASSERT $value IN ["pending", "processing", "success", "failed"] ${readOnlyForUsers};
 DEFINE FIELD IF NOT EXISTS errors ON ${t} TYPE array<object> DEFAULT ALWAYS [] PERMISSIONS FOR create WHERE true FOR select, update WHERE false;
-DEFINE FIELD OVERWRITE errors[*] ON ${t} TYPE object FLEXIBLE;
+${flexibleErrors}
 DEFINE FIELD IF NOT EXISTS updated_at ON ${t} TYPE datetime DEFAULT ALWAYS time::now() ${readOnlyForUsers};
-DEFINE FIELD OVERWRITE created_at ON ${t} TYPE datetime DEFAULT time::now() READONLY ${readOnlyForUsers};
+DEFINE FIELD OVERWRITE created_at ON ${t} TYPE datetime DEFAULT ALWAYS time::now() READONLY ${readOnlyForUsers};
 DEFINE FIELD OVERWRITE result ON ${t} TYPE any ${systemOnly};
-DEFINE FIELD OVERWRITE run ON ${t} TYPE int DEFAULT 1 ${systemOnly};
+DEFINE FIELD OVERWRITE run ON ${t} TYPE int DEFAULT ALWAYS 1 ${systemOnly};
 DEFINE FIELD OVERWRITE kill_requested_at ON ${t} TYPE option<datetime> ${systemOnly};
 DEFINE INDEX IF NOT EXISTS ${t}_status_created ON ${t} FIELDS status, created_at;
 `;

@@ -27,7 +27,7 @@ export async function readTableShape(db: Surreal, table: string): Promise<TableS
     errorsDef === undefined ||
     /\bFLEXIBLE\b/i.test(elementDef ?? '') ||
     /\bFLEXIBLE\b/i.test(errorsDef) ||
-    /TYPE\s+(any|array(<any>)?|option<array>)\b/i.test(errorsDef);
+    /TYPE\s+(?:any|array<any>|array(?![<\w]))/i.test(errorsDef);
   return {
     table,
     schemafull,

@@ -5,18 +5,20 @@ import type { Surreal } from 'surrealdb';
 import type { JobErrorEntry, JobStatus } from '../interfaces.js';
 import type { TableShape } from '../db/tableShape.js';
 import { toRecordId } from '../db/recordId.js';
-import { setClause } from './setClause.js';
+import { setClause, withErrorFallback } from './setClause.js';
 
 export async function failJob(
   db: Surreal,
   shape: TableShape,
   args: { jobId: string; error: JobErrorEntry; from: JobStatus[] },
 ): Promise<boolean> {
-  const set = setClause(shape, { status: "'failed'", updated_at: 'time::now()' }, true);
-  const [rows] = await db.query<[unknown[]]>(`UPDATE $id SET ${set} WHERE status IN $from RETURN AFTER`, {
-    id: toRecordId(args.jobId),
-    error: args.error,
-    from: args.from,
+  return withErrorFallback(shape, async (appendError) => {
+    const set = setClause(shape, { status: "'failed'", updated_at: 'time::now()' }, appendError);
+    const [rows] = await db.query<[unknown[]]>(`UPDATE $id SET ${set} WHERE status IN $from RETURN AFTER`, {
+      id: toRecordId(args.jobId),
+      error: args.error,
+      from: args.from,
+    });
+    return (rows?.length ?? 0) > 0;
   });
-  return (rows?.length ?? 0) > 0;
 }

@@ -8,3 +8,17 @@ export function setClause(shape: TableShape, assignments: Record<string, string>
   if (appendError && shape.canAppendErrors) parts.push('errors += [$error]');
   return parts.join(', ');
 }
+
+/**
+ * Runs a write that appends an error entry; if the table refuses the entry anyway (a field
+ * definition the shape check did not foresee), writes the rest without it: the status matters more.
+ */
+export async function withErrorFallback<T>(shape: TableShape, write: (appendError: boolean) => Promise<T>): Promise<T> {
+  if (!shape.canAppendErrors) return write(false);
+  try {
+    return await write(true);
+  } catch (error) {
+    if (!/errors|no such field|FLEXIBLE/i.test(String((error as Error).message))) throw error;
+    return write(false);
+  }
+}

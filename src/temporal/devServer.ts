@@ -145,14 +145,12 @@ async function startOnce(cli: string, options: DevServerOptions): Promise<DevSer
   let dead = false;
   const ready = waitReady(address, port, namespace, Object.keys(options.searchAttributes ?? {}), timeoutMs, () => dead);
   const outcome = await Promise.race([ready.then((error) => ({ error })), exit.then((reason) => ({ reason }))]);
-  if ('reason' in outcome) {
+  if ('reason' in outcome || outcome.error !== undefined) {
     dead = true; // stops the polling loop
+    // Build the error first: the log must show why it failed, not the shutdown noise.
+    const err = failure('reason' in outcome ? outcome.reason : `was not ready within ${timeoutMs} ms (${outcome.error})`);
     await stop();
-    throw failure(outcome.reason);
-  }
-  if (outcome.error !== undefined) {
-    await stop();
-    throw failure(`was not ready within ${timeoutMs} ms (${outcome.error})`);
+    throw err;
   }
   return {
     address,

@@ -2,7 +2,7 @@
 // engine, a real HTTP backend, and runners wired to them.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { Surreal } from 'surrealdb';
+import { StringRecordId, type Surreal } from 'surrealdb';
 import { openSurreal } from '../../src/db/connect.js';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer.js';
 import { JOB_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes.js';
@@ -98,7 +98,15 @@ export function waitForTerminal(runner: Runner, jobId: string, timeoutMs = 30_00
 /** Writes a row the way Sp00ky's db.run does (payload as a JSON string). */
 export async function insertJob(
   db: Surreal,
-  fields: { path: string; payload?: unknown; delay?: number; max_retries?: number; retry_strategy?: string; timeout?: number },
+  fields: {
+    path: string;
+    payload?: unknown;
+    delay?: number;
+    max_retries?: number;
+    retry_strategy?: string;
+    timeout?: number;
+    assigned_to?: string;
+  },
   table = 'job',
 ): Promise<string> {
   const content: Record<string, unknown> = {
@@ -110,6 +118,7 @@ export async function insertJob(
   };
   if (fields.delay !== undefined) content['delay'] = fields.delay;
   if (fields.timeout !== undefined) content['timeout'] = fields.timeout;
+  if (fields.assigned_to !== undefined) content['assigned_to'] = new StringRecordId(fields.assigned_to);
   const [rows] = await db.query<[{ id: unknown }[]]>(`CREATE type::table($t) CONTENT $content RETURN id`, { t: table, content });
   return String(rows?.[0]?.id);
 }

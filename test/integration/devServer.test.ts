@@ -21,12 +21,12 @@ async function assertServes(server: DevServer): Promise<void> {
   }
 }
 
-test('freePort returns a port that can be bound on 127.0.0.1', async () => {
+void test('freePort returns a port that can be bound on 127.0.0.1', async () => {
   const port = await freePort();
   assert.ok(port > 0 && port < 65536);
 });
 
-test('a dev server on a db file keeps its namespace and search attributes across a restart on the same port', async () => {
+void test('a dev server on a db file keeps its namespace and search attributes across a restart on the same port', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'devserver-test-'));
   const options = {
     dbFilename: join(dir, 'temporal.db'),
@@ -53,7 +53,7 @@ test('a dev server on a db file keeps its namespace and search attributes across
   }
 });
 
-test('a dev server with the web UI reports a UI URL that answers HTTP', async () => {
+void test('a dev server with the web UI reports a UI URL that answers HTTP', async () => {
   const server = await startDevServer();
   try {
     assert.ok(server.uiUrl);

@@ -1,0 +1,81 @@
+// Shared command-line options and value parsers (bad values → commander usage errors, exit 2).
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { ConfigOverrides } from '../config/loadConfig.js';
+import { parseDuration } from './parseDuration.js';
+
+export interface ConnectionOptions {
+  url?: string;
+  namespace?: string;
+  database?: string;
+  username?: string;
+  password?: string;
+  temporalAddress?: string;
+  temporalNamespace?: string;
+  config?: string;
+}
+
+/** SurrealDB and Temporal flags (the SURREAL_* and TEMPORAL_* variables are read by loadConfig). */
+export function addConnectionOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'SurrealDB to use directly, e.g. ws://127.0.0.1:8000 (env SURREAL_URL)')
+    .option('--namespace <ns>', 'SurrealDB namespace (env SURREAL_NS, default main)')
+    .option('--database <db>', 'SurrealDB database (env SURREAL_DB, default main)')
+    .option('--username <user>', 'SurrealDB user (env SURREAL_USER)')
+    .option('--password <password>', 'SurrealDB password (env SURREAL_PASS; never printed)')
+    .option('--temporal-address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)')
+    .option('--temporal-namespace <ns>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default default)')
+    .option('--config <file>', 'sp00ky.yml with the backend apps (env SPKY_CONFIG; or SPKY_JOB_CONFIG)');
+}
+
+export function connectionOverrides(options: ConnectionOptions): ConfigOverrides {
+  const surreal = Object.fromEntries(
+    Object.entries({
+      url: options.url,
+      namespace: options.namespace,
+      database: options.database,
+      username: options.username,
+      password: options.password,
+    }).filter(([, value]) => value !== undefined),
+  );
+  const temporal = Object.fromEntries(
+    Object.entries({ address: options.temporalAddress, namespace: options.temporalNamespace }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
+  return {
+    ...(Object.keys(surreal).length ? { surreal } : {}),
+    ...(Object.keys(temporal).length ? { temporal } : {}),
+  };
+}
+
+export function intArg(what: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected ${what} as a whole number ≥ ${min}`);
+    const n = Number(value);
+    if (n < min || n > max) throw new InvalidArgumentError(`expected ${what} between ${min} and ${max}`);
+    return n;
+  };
+}
+
+export function portArg(value: string): number {
+  return intArg('a TCP port', 0, 65_535)(value);
+}
+
+export function durationArg(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** A whole number of seconds: `30`, `30s`, `2m`. */
+export function secondsArg(value: string): number {
+  const ms = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : durationArg(value);
+  if (ms % 1000 !== 0 || ms <= 0) throw new InvalidArgumentError('expected a whole number of seconds ≥ 1, e.g. 30 or 2m');
+  return ms / 1000;
+}
+
+export function statusOption(): Option {
+  return new Option('--status <status>', 'only jobs in this status').choices(['pending', 'processing', 'success', 'failed']);
+}

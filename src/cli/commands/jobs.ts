@@ -1,0 +1,186 @@
+// `jobs`: the dashboard (no subcommand), list, get, kill, retry, clear, enqueue.
+import { Option, type Command } from 'commander';
+import type { JobStatus, RetryStrategy } from '../../interfaces.js';
+import { addConnectionOptions, durationArg, intArg, secondsArg, statusOption } from '../args.js';
+import { UsageError } from '../cliErrors.js';
+import { clearLines, footerLines, jobDetailLines, jobTableLines, killLine, retryLine } from '../formatJobs.js';
+import { temporalUiLink, type JobsBackend } from '../jobsBackend.js';
+import { colorsFor } from '../output.js';
+import { openJobsBackend, temporalUiBase, type TargetOptions } from '../target.js';
+import { runDashboard } from '../dashboard/run.js';
+
+interface JobsOptions extends TargetOptions {
+  json?: boolean;
+}
+
+function print(lines: string[] | string): void {
+  process.stdout.write(`${(Array.isArray(lines) ? lines : [lines]).join('\n')}\n`);
+}
+
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Opens the target backend, runs `fn`, always closes it. */
+async function withBackend<T>(command: Command, fn: (backend: JobsBackend, options: JobsOptions) => Promise<T>): Promise<T> {
+  const options = command.optsWithGlobals<JobsOptions>();
+  const backend = await openJobsBackend(options);
+  try {
+    return await fn(backend, options);
+  } finally {
+    await backend.close();
+  }
+}
+
+function colors(options: JobsOptions) {
+  return colorsFor(options.json ? {} : process.stdout);
+}
+
+export function registerJobsCommands(program: Command): void {
+  const jobs = addConnectionOptions(
+    program
+      .command('jobs')
+      .description('Watch and manage outbox jobs: a live dashboard, or list/get/kill/retry/clear/enqueue')
+      .option('--data-dir <dir>', 'data folder of the dev instance to talk to (reads <dir>/dev.json)', '.data')
+      .option('--temporal-ui <url>', 'Temporal Web UI base for links (env TEMPORAL_UI_URL, default http://127.0.0.1:8233)')
+      .option('--json', 'machine-readable JSON output'),
+  )
+    .addHelpText(
+      'after',
+      `
+By default every jobs command talks to the local dev instance (npm start) through the control
+endpoint recorded in <data-dir>/dev.json. With --url (or SURREAL_URL) it uses that SurrealDB
+directly, and Temporal (--temporal-address) for kill, retry and clear --all.
+
+Dashboard keys: ↑/↓ select, Enter details, k kill, r retry, f filter by status, q/Esc quit.
+
+Examples:
+  $ spooky-temporal jobs                         # live dashboard of the dev instance
+  $ spooky-temporal jobs list --status failed
+  $ spooky-temporal jobs get job:abc123
+  $ spooky-temporal jobs list --url ws://127.0.0.1:8000 --username root --password root --config sp00ky.yml
+`,
+    )
+    .action(async (_options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<JobsOptions>();
+      if (options.json) throw new UsageError('the dashboard has no --json output: use `jobs list --json`');
+      await withBackend(command, (backend) => runDashboard(backend));
+    });
+
+  jobs
+    .command('list')
+    .alias('ls')
+    .description('List jobs, newest first, with counts per status, fail rate and throughput')
+    .addOption(statusOption())
+    .option('--table <table>', 'only this job table')
+    .option('--limit <n>', 'rows per table', intArg('the limit', 1, 100_000), 200)
+    .addHelpText('after', '\nExamples:\n  $ spooky-temporal jobs list --status failed\n  $ spooky-temporal jobs ls --limit 1000 --json | jq \'.jobs[].id\'\n')
+    .action(async (options: { status?: JobStatus; table?: string; limit: number }, command: Command) => {
+      await withBackend(command, async (backend, globals) => {
+        const listOptions = {
+          ...(options.status ? { status: options.status } : {}),
+          ...(options.table ? { table: options.table } : {}),
+          limit: options.limit,
+        };
+        const [rows, stats] = await Promise.all([backend.list(listOptions), backend.stats()]);
+        if (globals.json) return printJson({ jobs: rows, stats });
+        const now = new Date();
+        const c = colors(globals);
+        const table = rows.length
+          ? jobTableLines(rows, { now, colors: c, ...(process.stdout.isTTY ? { width: process.stdout.columns } : {}) })
+          : [options.status ? `no ${options.status} jobs` : 'no jobs'];
+        print([...table, '', ...footerLines(stats, now, c)]);
+      });
+    });
+
+  jobs
+    .command('get')
+    .argument('<id>', 'job id (table:key), bare key, or a unique prefix')
+    .description('Show one job: every field, payload, each error, result, and its Temporal UI link')
+    .addHelpText('after', '\nExamples:\n  $ spooky-temporal jobs get job:abc123\n  $ spooky-temporal jobs get abc1 --json\n')
+    .action(async (ref: string, _options: unknown, command: Command) => {
+      await withBackend(command, async (backend, globals) => {
+        const job = await backend.get(ref);
+        const info = await backend.info();
+        const link = temporalUiLink(temporalUiBase(globals, info.temporalUiUrl), info.temporalNamespace, job.workflowId);
+        if (globals.json) return printJson({ ...job, temporalUiLink: link });
+        print(jobDetailLines(job, { now: new Date(), colors: colors(globals), uiLink: link }));
+      });
+    });
+
+  jobs
+    .command('kill')
+    .argument('<id>', 'job id (table:key), bare key, or a unique prefix')
+    .description('Stop a job: cancel it if in flight, fail it as killed if still pending')
+    .addHelpText('after', '\nExample:\n  $ spooky-temporal jobs kill job:abc123\n')
+    .action(async (ref: string, _options: unknown, command: Command) => {
+      await withBackend(command, async (backend, globals) => {
+        const outcome = await backend.kill(ref);
+        if (globals.json) printJson(outcome);
+        else print(killLine(outcome));
+      });
+    });
+
+  jobs
+    .command('retry')
+    .argument('<id>', 'job id (table:key), bare key, or a unique prefix')
+    .description('Re-run a finished (failed or success) job as a new enqueue')
+    .addHelpText('after', '\nExample:\n  $ spooky-temporal jobs retry job:abc123\n')
+    .action(async (ref: string, _options: unknown, command: Command) => {
+      await withBackend(command, async (backend, globals) => {
+        const outcome = await backend.retry(ref);
+        if (globals.json) printJson(outcome);
+        else print(retryLine(outcome));
+      });
+    });
+
+  jobs
+    .command('clear')
+    .description('Delete finished jobs (success, failed) from every job table; never processing ones')
+    .option('--all', 'also delete pending jobs (their workflows are cancelled)')
+    .addHelpText('after', '\nExamples:\n  $ spooky-temporal jobs clear\n  $ spooky-temporal jobs clear --all --json\n')
+    .action(async (options: { all?: boolean }, command: Command) => {
+      await withBackend(command, async (backend, globals) => {
+        const deleted = await backend.clear({ all: options.all ?? false });
+        if (globals.json) printJson({ deleted });
+        else print(clearLines(deleted));
+      });
+    });
+
+  jobs
+    .command('enqueue')
+    .argument('<backend>', 'backend app name from sp00ky.yml, e.g. api')
+    .argument('<path>', 'path to POST to, e.g. /spookify')
+    .argument('[payload]', 'JSON payload, e.g. \'{"id":"thread:1"}\'', '{}')
+    .description("Create a job like Sp00ky's db.run (validated against the backend's OpenAPI spec); prints its id")
+    .option('--delay <duration>', 'keep it pending this long first: ms, or 30s, 5m, 1h30m', durationArg)
+    .option('--max-retries <n>', 'retries after the first attempt (default 3)', intArg('max retries', 0, 1_000))
+    .addOption(new Option('--retry-strategy <strategy>', 'wait between attempts (default linear)').choices(['linear', 'exponential']))
+    .option('--timeout <seconds>', 'HTTP timeout for this job, if the backend allows overriding it', secondsArg)
+    .option('--assigned-to <record>', 'record the job belongs to, e.g. thread:abc')
+    .addHelpText(
+      'after',
+      `\nExample:\n  $ spooky-temporal jobs enqueue api /send-reminder '{"to":"ada@example.com"}' --delay 5m --max-retries 5\n`,
+    )
+    .action(
+      async (
+        backendName: string,
+        path: string,
+        payloadText: string,
+        options: { delay?: number; maxRetries?: number; retryStrategy?: RetryStrategy; timeout?: number; assignedTo?: string },
+        command: Command,
+      ) => {
+        let payload: unknown;
+        try {
+          payload = JSON.parse(payloadText);
+        } catch {
+          throw new UsageError(`payload is not valid JSON: expected e.g. '{"id":"thread:1"}' (quote it for the shell)`);
+        }
+        await withBackend(command, async (backend, globals) => {
+          const id = await backend.enqueue({ backend: backendName, path, payload, ...options });
+          if (globals.json) printJson({ id });
+          else print(id);
+        });
+      },
+    );
+}

@@ -1,0 +1,34 @@
+// `start`: the production runner (bridge and/or worker) from sp00ky.yml / SPKY_JOB_CONFIG and
+// the environment. Retries connecting a few times, logs one JSON line per job state change,
+// drains on SIGTERM/SIGINT.
+import { Option, type Command } from 'commander';
+import { addConnectionOptions, intArg } from '../args.js';
+import type { StartOptions } from './startAction.js';
+
+export function registerStartCommand(program: Command): void {
+  addConnectionOptions(
+    program
+      .command('start')
+      .description('Run the production runner: the bridge (job rows → workflows) and the workers (HTTP calls)')
+      .addOption(new Option('--bridge-only', 'run only the bridge (start workflows for new rows)').conflicts('workerOnly'))
+      .addOption(new Option('--worker-only', 'run only the workers (execute the workflows)').conflicts('bridgeOnly'))
+      .option('--deploy-schema', 'deploy the job tables and functions first (same as `schema deploy`)')
+      .option('--connect-attempts <n>', 'tries to reach SurrealDB and Temporal before giving up', intArg('the number of tries', 1, 100), 5),
+  )
+    .addHelpText(
+      'after',
+      `
+Logs are JSON lines (pino; LOG_LEVEL=debug for more). SIGTERM/SIGINT stop the bridge, let
+in-flight HTTP calls finish, then exit.
+
+Examples:
+  $ SURREAL_URL=ws://db:8000 SURREAL_USER=root SURREAL_PASS=... TEMPORAL_ADDRESS=temporal:7233 spooky-temporal start --config sp00ky.yml
+  $ spooky-temporal start --worker-only      # scale workers separately from the bridge
+`,
+    )
+    .action(async (opts: StartOptions) => {
+      const { runStart } = await import('./startAction.js');
+      await runStart(opts);
+    });
+}
+

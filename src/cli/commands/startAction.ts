@@ -1,0 +1,116 @@
+// `start`'s work, loaded only when `start` runs.
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../../config/loadConfig.js';
+import { createRunner, type Runner, type RunnerMode } from '../../runner/createRunner.js';
+import { createLogger } from '../../logger.js';
+import { UnreachableError } from '../../errors.js';
+import type { TemporalConnectionConfig } from '../../interfaces.js';
+import { connectionOverrides, type ConnectionOptions } from '../args.js';
+import { oneLine } from '../cliErrors.js';
+import { openSurreal } from '../../db/connect.js';
+import { withRetries } from '../retry.js';
+import { probeTcp, splitHostPort } from '../../probeTcp.js';
+
+export interface StartOptions extends ConnectionOptions {
+  bridgeOnly?: boolean;
+  workerOnly?: boolean;
+  deploySchema?: boolean;
+  connectAttempts: number;
+}
+
+export async function runStart(opts: StartOptions): Promise<void> {
+  const logger = createLogger();
+  const mode: RunnerMode = opts.bridgeOnly ? 'bridge' : opts.workerOnly ? 'worker' : 'all';
+  const config = await loadConfig({ configPath: opts.config, overrides: connectionOverrides(opts) });
+
+  const { runner, temporal } = await withRetries(
+    async () => {
+      const temporal = await connectTemporal(config.temporal);
+      let runner: Runner | undefined;
+      try {
+        runner = await createRunner({
+          config,
+          mode,
+          logger,
+          temporalClient: temporal.client,
+          openDb: () => openSurreal(config.surreal),
+          deploySchema: opts.deploySchema ?? false,
+        });
+        await runner.start();
+        return { runner, temporal };
+      } catch (error) {
+        await runner?.stop().catch(() => undefined);
+        await temporal.connection.close().catch(() => undefined);
+        throw error;
+      }
+    },
+    {
+      attempts: opts.connectAttempts,
+      baseDelayMs: 500,
+      maxDelayMs: 4_000,
+      shouldRetry: (error) => error instanceof UnreachableError,
+      onRetry: (error, attempt, delayMs) =>
+        logger.warn(
+          { attempt, attempts: opts.connectAttempts, retryInMs: delayMs },
+          `${oneLine((error as Error).message).replace(/\.$/, '')} (retrying)`,
+        ),
+    },
+  );
+
+  runner.events.on('job', (event) => {
+    logger.info(
+      {
+        job: event.jobId,
+        status: event.status,
+        ...(event.attempt !== undefined ? { attempt: event.attempt } : {}),
+        ...(event.workflowId ? { workflowId: event.workflowId } : {}),
+        ...(event.error ? { error: event.error } : {}),
+        ...(event.nextAttemptInMs !== undefined ? { nextAttemptInMs: event.nextAttemptInMs } : {}),
+      },
+      `job ${event.jobId} ${event.status}`,
+    );
+  });
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        logger.warn(`${signal} again: exiting without waiting for in-flight calls`);
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info(`${signal}: stopping, draining in-flight calls`);
+      void runner
+        .stop()
+        .catch((error: unknown) => logger.error({ err: error }, 'error while stopping'))
+        .then(() => temporal.connection.close().catch(() => undefined))
+        .then(() => {
+          logger.info('stopped');
+          resolve();
+        });
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+async function connectTemporal(config: TemporalConnectionConfig): Promise<{ connection: Connection; client: Client }> {
+  const target = splitHostPort(config.address);
+  const refused = target ? await probeTcp(target.host, target.port, 3_000) : undefined;
+  if (refused) {
+    throw new UnreachableError(
+      `cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${refused}. ` +
+        'Start it or set TEMPORAL_ADDRESS / --temporal-address.',
+    );
+  }
+  try {
+    const connection = await Connection.connect({ address: config.address, connectTimeout: '3s' });
+    return { connection, client: new Client({ connection, namespace: config.namespace }) };
+  } catch (cause) {
+    throw new UnreachableError(
+      `cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${oneLine((cause as Error).message)}. ` +
+        'Start it or set TEMPORAL_ADDRESS / --temporal-address.',
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,120 @@
+// The operations behind `jobs`: one interface, two implementations —
+// DirectJobs (SurrealDB + Temporal, in this process) and RemoteJobs (the dev control endpoint).
+// Everything crossing it is plain JSON (dates as ISO strings), so both behave the same.
+import type { JobErrorEntry, JobRow, JobStatus, KillOutcome, RetryOutcome, RetryStrategy } from '../interfaces.js';
+import { decodePayload } from '../db/jobRow.js';
+import { workflowIdFor } from '../workflows/workflowId.js';
+
+export const JOB_STATUSES: readonly JobStatus[] = ['pending', 'processing', 'success', 'failed'];
+
+/** A job row as the CLI shows and prints it (`--json`). */
+export interface JobView {
+  id: string;
+  table: string;
+  /** The backend owning the table (`?` when the table is not configured). */
+  backend: string;
+  path: string;
+  /** Decoded from the row's JSON string when it is one. */
+  payload: unknown;
+  status: JobStatus;
+  retries: number;
+  maxRetries: number;
+  retryStrategy: RetryStrategy;
+  delayMs: number;
+  timeoutSeconds?: number;
+  assignedTo?: string;
+  assignee?: string;
+  errors: JobErrorEntry[];
+  result?: unknown;
+  createdAt: string;
+  updatedAt?: string;
+  run: number;
+  killRequestedAt?: string;
+  /** Workflow id of the current enqueue (paste into the Temporal UI). */
+  workflowId: string;
+}
+
+export interface JobStats {
+  counts: Record<JobStatus, number>;
+  total: number;
+  /** Jobs that reached success in the last `windowMinutes`. */
+  recentSuccesses: number;
+  /** Jobs that reached failed in the last `windowMinutes`. */
+  recentFailures: number;
+  windowMinutes: number;
+  /** created_at of the oldest pending job (ISO), if any. */
+  oldestPendingAt?: string;
+}
+
+export interface ListOptions {
+  status?: JobStatus;
+  table?: string;
+  /** Rows per table (default 200). */
+  limit?: number;
+}
+
+export interface EnqueueRequest {
+  backend: string;
+  path: string;
+  payload: unknown;
+  delay?: number;
+  maxRetries?: number;
+  retryStrategy?: RetryStrategy;
+  timeout?: number;
+  assignedTo?: string;
+}
+
+export interface BackendInfo {
+  /** What this backend talks to, for headers and messages (never with credentials). */
+  target: string;
+  tables: string[];
+  backends: { name: string; table: string }[];
+  temporalNamespace: string;
+  /** Base URL of the Temporal Web UI, when known. */
+  temporalUiUrl?: string;
+}
+
+export interface JobsBackend {
+  info(): Promise<BackendInfo>;
+  list(options?: ListOptions): Promise<JobView[]>;
+  /** `ref`: `table:key`, a bare key, or a unique prefix of either. */
+  get(ref: string): Promise<JobView>;
+  kill(ref: string): Promise<KillOutcome>;
+  retry(ref: string): Promise<RetryOutcome>;
+  /** Deletes terminal jobs (with `all`, also pending ones); never processing ones. Count per table. */
+  clear(options?: { all?: boolean }): Promise<Record<string, number>>;
+  /** Validates like Sp00ky's db.run and returns the new job id. */
+  enqueue(request: EnqueueRequest): Promise<string>;
+  stats(): Promise<JobStats>;
+  close(): Promise<void>;
+}
+
+export function toJobView(row: JobRow, backendOf: (table: string) => string | undefined): JobView {
+  return {
+    id: row.id,
+    table: row.table,
+    backend: backendOf(row.table) ?? '?',
+    path: row.path,
+    payload: decodePayload(row.payload),
+    status: row.status,
+    retries: row.retries,
+    maxRetries: row.maxRetries,
+    retryStrategy: row.retryStrategy,
+    delayMs: row.delayMs,
+    ...(row.timeoutSeconds !== undefined ? { timeoutSeconds: row.timeoutSeconds } : {}),
+    ...(row.assignedTo !== undefined ? { assignedTo: row.assignedTo } : {}),
+    ...(row.assignee !== undefined ? { assignee: row.assignee } : {}),
+    errors: row.errors,
+    ...(row.result !== undefined ? { result: row.result } : {}),
+    createdAt: row.createdAt.toISOString(),
+    ...(row.updatedAt ? { updatedAt: row.updatedAt.toISOString() } : {}),
+    run: row.run,
+    ...(row.killRequestedAt ? { killRequestedAt: row.killRequestedAt.toISOString() } : {}),
+    workflowId: workflowIdFor(row.id, row.run),
+  };
+}
+
+/** `<ui>/namespaces/<ns>/workflows/<id>` — the job's current workflow in the Temporal Web UI. */
+export function temporalUiLink(uiUrl: string, namespace: string, workflowId: string): string {
+  return `${uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
