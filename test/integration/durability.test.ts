@@ -184,3 +184,24 @@ void test('on a table defined exactly like the seed, jobs still run and end with
 function deployOn(db: Surreal): Promise<void> {
   return deploySchema(db, ['job']);
 }
+
+void test('stopping a runner while a call is in flight lets the call finish: no attempt is burned, the job completes once', async () => {
+  const db = await freshDb();
+  backend.route('/slow', async (req, res) => {
+    await sleep((req.body as { ms: number }).ms);
+    json(res, 200, { slept: true });
+  });
+  const config = testConfig(temporal, backend.url);
+  const first = await startRunner({ db, config, deploySchema: true });
+  const jobId = await insertJob(db, { path: '/slow', payload: { ms: 1500 }, max_retries: 2 });
+  await waitFor('the request to arrive', () => backend.requestsFor(jobId).length === 1);
+  await first.stop(); // waits for the in-flight call (grace time ≥ the HTTP timeout)
+  const call = backend.requestsFor(jobId)[0]!;
+  assert.equal(call.abortedAt, undefined, 'the in-flight request was aborted by the shutdown');
+  const second = await startRunner({ db, config });
+  cleanups.push(() => second.stop());
+  const row = await waitForTerminal(second, jobId);
+  assert.equal(row.status, 'success');
+  assert.deepEqual(row.errors, []);
+  assert.equal(backend.requestsFor(jobId).length, 1);
+});

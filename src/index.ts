@@ -1,0 +1,13 @@
+// spooky-temporal: run the outbox jobs of SurrealDB (Sp00ky) apps as Temporal workflows.
+// Public API; everything else is internal.
+export { createRunner, type Runner, type RunnerOptions, type RunnerMode } from './runner/createRunner.js';
+export { JobsClient, type EnqueueOptions } from './jobsClient.js';
+export { loadConfig, configFromObject, type ConfigObject, type LoadConfigOptions } from './config/loadConfig.js';
+export { deploySchema } from './db/deploySchema.js';
+export { openSurreal } from './db/connect.js';
+export { startDevServer, type DevServer, type DevServerOptions } from './temporal/devServer.js';
+export { JOB_SEARCH_ATTRIBUTES } from './workflows/searchAttributes.js';
+export { workflowIdFor } from './workflows/workflowId.js';
+export type { JobEvent } from './runner/jobEvents.js';
+export * from './interfaces.js';
+export * from './errors.js';
