@@ -11,6 +11,8 @@ export interface ExampleBackend {
 
 export async function startExampleBackend(options: {
   port?: number;
+  /** Listen address; 127.0.0.1 by default, 0.0.0.0 in a container. */
+  host?: string;
   token?: string;
   log?: (line: string) => void;
 }): Promise<ExampleBackend> {
@@ -48,11 +50,11 @@ export async function startExampleBackend(options: {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`,
     server,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

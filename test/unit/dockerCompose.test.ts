@@ -1,0 +1,375 @@
+// The container deployment: docker-compose.yml, the Dockerfile and deploy/*.
+// The compose model comes from `docker compose config` (Compose's own validation and
+// normalisation) when the Compose plugin is installed; otherwise from the YAML file, normalised
+// the same way for what these tests read, so the checks still run on machines without Compose.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import { JOB_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
+const DOCKERFILE = path.join(ROOT, 'Dockerfile');
+/** Where the Dockerfile puts the repository's files (WORKDIR of the final stage). */
+const IMAGE_APP_DIR = '/app';
+
+interface Healthcheck {
+  test?: string[] | string;
+  disable?: boolean;
+}
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile?: string };
+  command?: string[] | string | null;
+  entrypoint?: string[] | string | null;
+  environment?: Record<string, string | null>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: Healthcheck;
+  stop_grace_period?: string;
+  restart?: string;
+  profiles?: string[];
+}
+interface ComposeModel {
+  services: Record<string, Service>;
+}
+
+// ---------------------------------------------------------------- loading the compose model
+
+function composeCommand(args: string[]) {
+  return spawnSync('docker', ['compose', '-f', COMPOSE_FILE, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+}
+
+/** Why `docker compose` cannot be used here, or undefined when it can. */
+function composeUnavailable(): string | undefined {
+  const version = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8', timeout: 30_000 });
+  if (version.error && (version.error as NodeJS.ErrnoException).code === 'ENOENT') return 'the docker client is not on PATH';
+  if (version.status !== 0) return 'the docker client has no Compose plugin (`docker compose version` failed)';
+  return undefined;
+}
+
+const COMPOSE_MISSING = composeUnavailable();
+
+/** `${NAME:-default}` / `${NAME-default}` / `${NAME}` with an empty environment, as Compose would. */
+function interpolate(value: unknown): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g, (_m, _name: string, fallback?: string) => fallback ?? '');
+  }
+  if (Array.isArray(value)) return value.map(interpolate);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v)]));
+  }
+  return value;
+}
+
+/** The YAML file, normalised like `docker compose config` for the fields these tests read. */
+function modelFromYaml(): ComposeModel {
+  const raw = interpolate(parse(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true })) as {
+    services: Record<string, Record<string, unknown>>;
+  };
+  const services: Record<string, Service> = {};
+  for (const [name, s] of Object.entries(raw.services)) {
+    const service = { ...s } as Service & Record<string, unknown>;
+    const build = s['build'];
+    if (typeof build === 'string') service.build = { context: path.resolve(ROOT, build), dockerfile: 'Dockerfile' };
+    else if (build && typeof build === 'object') {
+      const b = build as { context?: string; dockerfile?: string };
+      service.build = { context: path.resolve(ROOT, b.context ?? '.'), dockerfile: b.dockerfile ?? 'Dockerfile' };
+    }
+    const dependsOn = s['depends_on'];
+    if (Array.isArray(dependsOn)) {
+      service.depends_on = Object.fromEntries(dependsOn.map((d: string) => [d, { condition: 'service_started' }]));
+    }
+    const environment = s['environment'];
+    if (Array.isArray(environment)) {
+      service.environment = Object.fromEntries(
+        environment.map((e: string) => [e.split('=')[0], e.includes('=') ? e.slice(e.indexOf('=') + 1) : null]),
+      );
+    }
+    services[name] = service;
+  }
+  return { services };
+}
+
+function loadModel(): ComposeModel {
+  if (COMPOSE_MISSING) return modelFromYaml();
+  const result = composeCommand(['config', '--format', 'json']);
+  assert.equal(result.status, 0, `docker compose config failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout) as ComposeModel;
+}
+
+const model = loadModel();
+
+function service(name: string): Service {
+  const s = model.services[name];
+  assert.ok(s, `docker-compose.yml has no service "${name}" (services: ${Object.keys(model.services).join(', ')})`);
+  return s;
+}
+
+function asArgs(value: string[] | string | null | undefined): string[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean);
+}
+
+/** Compose durations such as 30s, 1m30s, 2m → seconds. */
+function seconds(duration: string | undefined): number {
+  if (!duration) return 10; // Docker's default stop timeout
+  let total = 0;
+  for (const [, n, unit] of duration.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|ns)/g)) {
+    const factor = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, ns: 1e-9 }[unit as 'h' | 'm' | 's' | 'ms' | 'us' | 'ns'];
+    total += Number(n) * factor;
+  }
+  return total;
+}
+
+/** A file the image holds at `imagePath` (under /app), as a path in this repository. */
+function repoPathOf(imagePath: string): string {
+  assert.ok(imagePath.startsWith(`${IMAGE_APP_DIR}/`), `expected a path under ${IMAGE_APP_DIR}/, got ${imagePath}`);
+  return path.join(ROOT, imagePath.slice(IMAGE_APP_DIR.length + 1));
+}
+
+// ---------------------------------------------------------------- the Dockerfile
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+interface Stage {
+  name?: string;
+  from: string;
+  instructions: Instruction[];
+}
+
+/** FROM-separated stages with their instructions (comments dropped, continuations joined). */
+function dockerfileStages(text: string): Stage[] {
+  const logical: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    if (/^\s*#/.test(line)) continue; // comments, also inside a continuation
+    const continued = /\\\s*$/.test(line);
+    current += `${continued ? line.replace(/\\\s*$/, '') : line} `;
+    if (!continued) {
+      if (current.trim()) logical.push(current.trim());
+      current = '';
+    }
+  }
+  if (current.trim()) logical.push(current.trim());
+
+  const stages: Stage[] = [];
+  const globalArgs = new Map<string, string>(); // ARGs before the first FROM, usable in FROM lines
+  for (const entry of logical) {
+    const [, op = '', args = ''] = /^(\S+)\s*(.*)$/.exec(entry) ?? [];
+    const upper = op.toUpperCase();
+    if (upper === 'ARG' && stages.length === 0) {
+      const [, name = '', value = ''] = /^([^=\s]+)=?(\S*)/.exec(args) ?? [];
+      globalArgs.set(name, value);
+    } else if (upper === 'FROM') {
+      const [, image = '', name] = /^(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(args) ?? [];
+      const from = image.replace(/\$\{?(\w+)\}?/g, (m, arg: string) => globalArgs.get(arg) ?? m);
+      stages.push({ from, instructions: [], ...(name ? { name } : {}) });
+    } else if (stages.length > 0) {
+      stages.at(-1)!.instructions.push({ op: upper, args });
+    }
+  }
+  return stages;
+}
+
+/** Source paths of a COPY (flags dropped; the last path is the destination). */
+function copySources(args: string): { from?: string; sources: string[]; destination: string } {
+  const words = args.startsWith('[') ? (JSON.parse(args) as string[]) : args.split(/\s+/);
+  const from = words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
+  const paths = words.filter((w) => !w.startsWith('--'));
+  return { ...(from ? { from } : {}), sources: paths.slice(0, -1), destination: paths.at(-1) ?? '' };
+}
+
+const stages = dockerfileStages(readFileSync(DOCKERFILE, 'utf8'));
+const finalStage = stages.at(-1)!;
+const finalCopies = finalStage.instructions.filter((i) => i.op === 'COPY' || i.op === 'ADD').map((i) => copySources(i.args));
+
+// ---------------------------------------------------------------- tests: compose
+
+void test('docker compose accepts the stack definition', (t) => {
+  if (COMPOSE_MISSING) {
+    t.skip(`cannot validate with Compose: ${COMPOSE_MISSING}`);
+    return;
+  }
+  const result = composeCommand(['config', '--quiet']);
+  assert.equal(result.status, 0, `docker compose config --quiet failed:\n${result.stderr}`);
+  const workers = spawnSync('docker', ['compose', '-f', COMPOSE_FILE, '--profile', 'workers', 'config', '--quiet'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(workers.status, 0, `docker compose --profile workers config --quiet failed:\n${workers.stderr}`);
+});
+
+void test('the stack runs PostgreSQL, Temporal and its UI, SurrealDB, the example backend and the runner', () => {
+  for (const name of ['postgresql', 'temporal', 'temporal-setup', 'temporal-ui', 'surrealdb', 'schema', 'example-backend', 'runner']) {
+    service(name);
+  }
+  assert.equal(service('temporal-ui').environment?.['TEMPORAL_ADDRESS'], 'temporal:7233');
+});
+
+void test('the runner starts only once SurrealDB, its schema, Temporal, the search attributes and the backend are ready', () => {
+  const dependsOn = service('runner').depends_on ?? {};
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(dependsOn).map(([name, d]) => [name, d.condition])),
+    {
+      surrealdb: 'service_healthy',
+      schema: 'service_completed_successfully',
+      temporal: 'service_healthy',
+      'temporal-setup': 'service_completed_successfully',
+      'example-backend': 'service_healthy',
+    },
+  );
+  assert.equal(service('schema').depends_on?.['surrealdb']?.condition, 'service_healthy');
+  assert.equal(service('temporal-setup').depends_on?.['temporal']?.condition, 'service_healthy');
+  assert.equal(service('temporal').depends_on?.['postgresql']?.condition, 'service_healthy');
+});
+
+void test('PostgreSQL, Temporal, SurrealDB and the example backend report their health', () => {
+  for (const name of ['postgresql', 'temporal', 'surrealdb', 'example-backend']) {
+    const check = service(name).healthcheck;
+    assert.ok(check && !check.disable, `${name} has no healthcheck`);
+    const args = asArgs(check.test);
+    assert.ok(args.length > 1 && args[0] !== 'NONE', `${name}'s healthcheck runs nothing: ${JSON.stringify(check.test)}`);
+  }
+  assert.match(asArgs(service('surrealdb').healthcheck?.test).join(' '), /is-ready/);
+  assert.match(asArgs(service('postgresql').healthcheck?.test).join(' '), /pg_isready/);
+  assert.match(asArgs(service('temporal').healthcheck?.test).join(' '), /temporal operator/);
+});
+
+void test('the runner, schema and example backend run the image built from the project Dockerfile', () => {
+  for (const name of ['runner', 'schema', 'example-backend']) {
+    const build = service(name).build;
+    assert.ok(build, `${name} is not built from the Dockerfile`);
+    assert.equal(path.resolve(ROOT, build.context), path.resolve(ROOT), `${name} builds from another context`);
+    assert.equal(build.dockerfile ?? 'Dockerfile', 'Dockerfile');
+  }
+  assert.deepEqual(asArgs(service('runner').command), ['start']);
+  assert.deepEqual(asArgs(service('schema').command), ['schema', 'deploy']);
+  // The example backend's entry point is a file the image holds.
+  const [, script] = asArgs(service('example-backend').entrypoint);
+  assert.ok(script && existsSync(path.join(ROOT, script)), `example-backend runs ${script}, which does not exist`);
+  assert.ok(
+    finalCopies.some((c) => !c.from && c.sources.includes(script)),
+    `the Dockerfile does not copy ${script} into the image`,
+  );
+});
+
+void test('the runner reaches SurrealDB, Temporal and the backend by their service names', async () => {
+  const env = service('runner').environment ?? {};
+  assert.equal(env['SURREAL_URL'], 'ws://surrealdb:8000');
+  assert.equal(env['TEMPORAL_ADDRESS'], 'temporal:7233');
+  for (const key of ['SURREAL_NS', 'SURREAL_DB', 'SURREAL_USER', 'SURREAL_PASS', 'SPKY_CONFIG']) {
+    assert.ok(env[key], `runner has no ${key}`);
+  }
+  assert.equal(service('schema').environment?.['SPKY_CONFIG'], env['SPKY_CONFIG'], 'schema deploys another config than the runner runs');
+
+  // SPKY_CONFIG names a file in the image; it is deploy/sp00ky.yml of this repository.
+  const config = await loadConfig({ configPath: repoPathOf(env['SPKY_CONFIG']!), env: {} });
+  assert.deepEqual(config.backends.map((b) => b.baseUrl), ['http://example-backend:3660']);
+  for (const backend of config.backends) {
+    assert.ok(backend.specPath && existsSync(backend.specPath), `spec ${backend.specPath} of ${backend.name} does not exist`);
+  }
+  const backendToken = service('example-backend').environment?.['EXAMPLE_BACKEND_TOKEN'];
+  assert.equal(config.backends[0]?.authToken, backendToken, 'the runner and the example backend disagree on the token');
+});
+
+void test('stopping the runner leaves time for in-flight HTTP calls to finish', async () => {
+  const runner = service('runner');
+  const config = await loadConfig({ configPath: repoPathOf(runner.environment!['SPKY_CONFIG']!), env: {} });
+  // The workers drain for the longest HTTP timeout + 5 s (300 s when a row may override it).
+  const drainSeconds = Math.max(...config.backends.map((b) => (b.timeoutOverridable ? Math.max(b.timeoutSeconds, 300) : b.timeoutSeconds))) + 5;
+  assert.ok(
+    seconds(runner.stop_grace_period) > drainSeconds,
+    `runner stop_grace_period ${runner.stop_grace_period ?? '(default 10s)'} must exceed the ${drainSeconds} s drain`,
+  );
+  assert.equal(runner.restart, 'unless-stopped');
+});
+
+void test('temporal-setup registers every job search attribute as a Keyword', () => {
+  const setup = service('temporal-setup');
+  const args = asArgs(setup.entrypoint).concat(asArgs(setup.command));
+  const script = args.find((a) => a.endsWith('.sh'));
+  assert.ok(script, `temporal-setup runs no script: ${JSON.stringify(args)}`);
+  const text = readFileSync(path.join(ROOT, 'deploy', path.basename(script)), 'utf8');
+  for (const [name, type] of Object.entries(JOB_SEARCH_ATTRIBUTES)) {
+    assert.equal(type, 'Keyword');
+    assert.match(text, new RegExp(`\\b${name}\\b`), `deploy/${path.basename(script)} does not register ${name}`);
+  }
+  assert.match(text, /search-attribute create/);
+  assert.match(text, /--type Keyword/);
+  assert.match(text, /already exists/, 'the setup must tolerate attributes that already exist');
+});
+
+void test('third-party images are pinned to a version, not latest', () => {
+  for (const [name, s] of Object.entries(model.services)) {
+    if (s.build) continue;
+    assert.ok(s.image, `${name} has neither image nor build`);
+    const tag = /:([^/:]+)$/.exec(s.image)?.[1];
+    assert.ok(tag && tag !== 'latest', `${name} uses ${s.image}: pin a version`);
+  }
+});
+
+// ---------------------------------------------------------------- tests: Dockerfile
+
+void test('the image is built in stages: npm ci and the build in one, production dependencies in the last', () => {
+  assert.ok(stages.length >= 2, 'expected a multi-stage Dockerfile');
+  for (const stage of stages) assert.match(stage.from, /^node:20[.\d]*-bookworm-slim$/, `stage on ${stage.from}, expected node:20-bookworm-slim`);
+  const runs = (stage: Stage) => stage.instructions.filter((i) => i.op === 'RUN').map((i) => i.args);
+  const builder = stages.find((s) => runs(s).some((r) => /npm run build/.test(r)));
+  assert.ok(builder && builder !== finalStage, 'no earlier stage runs `npm run build`');
+  assert.ok(runs(builder).some((r) => /\bnpm ci\b/.test(r)), 'the build stage does not install with npm ci');
+  assert.ok(
+    runs(finalStage).some((r) => /\bnpm ci\b.*--omit=dev/.test(r)),
+    'the final stage does not install production dependencies with npm ci --omit=dev',
+  );
+  assert.ok(!runs(finalStage).some((r) => /npm run build|\btsc\b/.test(r)), 'the final stage compiles TypeScript');
+});
+
+void test("the final image holds the compiled dist/ and never the TypeScript sources in src/", () => {
+  const distCopy = finalCopies.find((c) => c.sources.some((s) => /^\/?(app\/)?dist\/?$/.test(s)));
+  assert.ok(distCopy, 'the final stage does not copy dist/');
+  assert.ok(distCopy.from, 'dist/ must come from the build stage (COPY --from=...), not the build context');
+  for (const copy of finalCopies) {
+    for (const source of copy.sources) {
+      assert.doesNotMatch(source, /^(\.\/|\/app\/)?src(\/|$)/, `the final stage copies ${source}`);
+      assert.notEqual(source, '.', 'the final stage copies the whole context (and so src/)');
+      assert.ok(!source.endsWith('.ts'), `the final stage copies TypeScript source ${source}`);
+    }
+  }
+});
+
+void test('every file the image copies from the repository exists and is not excluded by .dockerignore', () => {
+  const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#') && !l.startsWith('!'));
+  for (const stage of stages) {
+    for (const instruction of stage.instructions.filter((i) => i.op === 'COPY')) {
+      const copy = copySources(instruction.args);
+      if (copy.from) continue;
+      for (const source of copy.sources) {
+        assert.ok(existsSync(path.join(ROOT, source)), `Dockerfile copies ${source}, which does not exist`);
+        const top = source.replace(/^\.\//, '').split('/')[0];
+        assert.ok(!ignored.includes(top!) && !ignored.includes(source), `Dockerfile copies ${source}, but .dockerignore excludes it`);
+      }
+    }
+  }
+  for (const must of ['node_modules', '.git', 'dist', '.data']) assert.ok(ignored.includes(must), `.dockerignore should exclude ${must}`);
+});
+
+void test('the container runs the compiled CLI as the non-root node user, `start` by default', () => {
+  const last = (op: string) => finalStage.instructions.filter((i) => i.op === op).at(-1)?.args;
+  assert.equal(last('USER'), 'node');
+  const entrypoint = JSON.parse(last('ENTRYPOINT') ?? 'null') as string[] | null;
+  const bin = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin;
+  assert.deepEqual(entrypoint, ['node', path.posix.normalize(Object.values(bin)[0]!)]);
+  assert.deepEqual(JSON.parse(last('CMD') ?? 'null'), ['start']);
+  assert.equal(last('WORKDIR'), IMAGE_APP_DIR);
+});
