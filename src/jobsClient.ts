@@ -103,35 +103,33 @@ export class JobsClient {
   }
 
   /**
-   * Kill = cancel the job's workflow; the workflow marks the row failed (`killed` before the
-   * call, `cancelled` while in flight). With no workflow running, the row is fenced directly.
-   * Resolves once the row is terminal (or after 30 s).
+   * Kill = cancel the job's workflow. A pending job is fenced first (failed, `killed`), as
+   * fn::job::kill does, so it never runs even while no worker is up; a job in flight is
+   * cancelled and the workflow aborts the request and marks it `cancelled`.
+   * Resolves once the row is terminal (in flight: after the workflow closed, at most 30 s).
    */
   async kill(jobId: string): Promise<KillOutcome> {
-    const row = await this.#mustGet(jobId);
+    let row = await this.#mustGet(jobId);
     if (row.status === 'success' || row.status === 'failed') {
       return { outcome: 'already-finished', jobId, status: row.status };
     }
     const workflowId = workflowIdFor(row.id, row.run);
-    const cancel = await cancelJobWorkflow(this.deps.client, workflowId);
-    if (cancel === 'cancel-requested') {
+    const shape = await this.deps.shapes.get(row.table);
+    if (row.status === 'pending') {
+      const error: JobErrorEntry = { code: 'killed', reason: 'killed by operator', attempt: row.retries + 1, at: new Date().toISOString() };
+      if (await failJob(this.deps.db(), shape, { jobId, error, from: ['pending'] })) {
+        await cancelJobWorkflow(this.deps.client, workflowId);
+        return { outcome: 'killed', jobId, previousStatus: 'pending' };
+      }
+      row = await this.#mustGet(jobId); // claimed (or finished) meanwhile
+      if (row.status === 'success' || row.status === 'failed') return { outcome: 'already-finished', jobId, status: row.status };
+    }
+    if ((await cancelJobWorkflow(this.deps.client, workflowId)) === 'cancel-requested') {
       await this.#waitForClose(workflowId);
     } else {
-      const error: JobErrorEntry = {
-        code: 'killed',
-        reason: 'killed by operator',
-        attempt: row.retries + 1,
-        at: new Date().toISOString(),
-      };
-      const written = await failJob(this.deps.db(), await this.deps.shapes.get(row.table), {
-        jobId,
-        error,
-        from: ['pending', 'processing'],
-      });
-      if (!written) {
-        const now = await this.#mustGet(jobId);
-        return { outcome: 'already-finished', jobId, status: now.status };
-      }
+      // In flight with no workflow left to abort it (the run was terminated by hand): end the row.
+      const error: JobErrorEntry = { code: 'cancelled', reason: 'killed by operator; no workflow was running', attempt: row.retries + 1, at: new Date().toISOString() };
+      await failJob(this.deps.db(), shape, { jobId, error, from: ['processing'] });
     }
     return { outcome: 'killed', jobId, previousStatus: row.status };
   }

@@ -1,38 +1,22 @@
 // The operations behind `jobs`: one interface, two implementations —
 // DirectJobs (SurrealDB + Temporal, in this process) and RemoteJobs (the dev control endpoint).
 // Everything crossing it is plain JSON (dates as ISO strings), so both behave the same.
-import type { JobErrorEntry, JobRow, JobStatus, KillOutcome, RetryOutcome, RetryStrategy } from '../interfaces.js';
+import type { JobRow, JobStatus, KillOutcome, RetryOutcome, RetryStrategy } from '../interfaces.js';
 import { decodePayload } from '../db/jobRow.js';
 import { workflowIdFor } from '../workflows/workflowId.js';
 
 export const JOB_STATUSES: readonly JobStatus[] = ['pending', 'processing', 'success', 'failed'];
 
-/** A job row as the CLI shows and prints it (`--json`). */
-export interface JobView {
-  id: string;
-  table: string;
+/** A job row as the CLI shows and prints it (`--json`): plain JSON, dates as ISO strings. */
+export type JobView = Omit<JobRow, 'createdAt' | 'updatedAt' | 'killRequestedAt'> & {
   /** The backend owning the table (`?` when the table is not configured). */
   backend: string;
-  path: string;
-  /** Decoded from the row's JSON string when it is one. */
-  payload: unknown;
-  status: JobStatus;
-  retries: number;
-  maxRetries: number;
-  retryStrategy: RetryStrategy;
-  delayMs: number;
-  timeoutSeconds?: number;
-  assignedTo?: string;
-  assignee?: string;
-  errors: JobErrorEntry[];
-  result?: unknown;
   createdAt: string;
   updatedAt?: string;
-  run: number;
   killRequestedAt?: string;
   /** Workflow id of the current enqueue (paste into the Temporal UI). */
   workflowId: string;
-}
+};
 
 export interface JobStats {
   counts: Record<JobStatus, number>;

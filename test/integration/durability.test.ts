@@ -205,3 +205,22 @@ void test('stopping a runner while a call is in flight lets the call finish: no 
   assert.deepEqual(row.errors, []);
   assert.equal(backend.requestsFor(jobId).length, 1);
 });
+
+void test('a job killed through the API while no worker runs is failed at once and never runs later', async () => {
+  const db = await freshDb();
+  const config = testConfig(temporal, backend.url);
+  const bridgeOnly = await startRunner({ db, config, deploySchema: true, mode: 'bridge' });
+  cleanups.push(() => bridgeOnly.stop());
+  const jobId = await insertJob(db, { path: '/echo', delay: 1000 });
+  await waitFor('the workflow to start', async () => (await bridgeOnly.client.workflow.getHandle(jobId).describe()).status.name === 'RUNNING');
+  const started = Date.now();
+  assert.deepEqual(await bridgeOnly.jobs.kill(jobId), { outcome: 'killed', jobId, previousStatus: 'pending' });
+  assert.ok(Date.now() - started < 10_000, 'kill waited for a worker that is not there');
+  assert.equal((await bridgeOnly.jobs.get(jobId))?.status, 'failed');
+  await sleep(1500); // past the delay; now a worker comes up
+  const worker = await startRunner({ db, config, mode: 'worker' });
+  cleanups.push(() => worker.stop());
+  await waitFor('the workflow to end as cancelled', async () => (await worker.client.workflow.getHandle(jobId).describe()).status.name === 'CANCELLED');
+  assert.equal(backend.requestsFor(jobId).length, 0);
+  assert.deepEqual((await worker.jobs.get(jobId))?.errors.map((e) => e.code), ['killed']);
+});
