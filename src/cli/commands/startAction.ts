@@ -1,15 +1,12 @@
 // `start`'s work, loaded only when `start` runs.
-import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../config/loadConfig.js';
 import { createRunner, type Runner, type RunnerMode } from '../../runner/createRunner.js';
 import { createLogger } from '../../logger.js';
 import { UnreachableError } from '../../errors.js';
-import type { TemporalConnectionConfig } from '../../interfaces.js';
 import { connectionOverrides, type ConnectionOptions } from '../args.js';
 import { oneLine } from '../cliErrors.js';
-import { openSurreal } from '../../db/connect.js';
 import { withRetries } from '../retry.js';
-import { probeTcp, splitHostPort } from '../../probeTcp.js';
+import { connectTemporalClient } from '../../temporal/connectTemporal.js';
 
 export interface StartOptions extends ConnectionOptions {
   bridgeOnly?: boolean;
@@ -25,7 +22,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
 
   const { runner, temporal } = await withRetries(
     async () => {
-      const temporal = await connectTemporal(config.temporal);
+      const temporal = await connectTemporalClient(config.temporal);
       let runner: Runner | undefined;
       try {
         runner = await createRunner({
@@ -33,7 +30,6 @@ export async function runStart(opts: StartOptions): Promise<void> {
           mode,
           logger,
           temporalClient: temporal.client,
-          openDb: () => openSurreal(config.surreal),
           deploySchema: opts.deploySchema ?? false,
         });
         await runner.start();
@@ -92,25 +88,4 @@ export async function runStart(opts: StartOptions): Promise<void> {
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   });
-}
-
-async function connectTemporal(config: TemporalConnectionConfig): Promise<{ connection: Connection; client: Client }> {
-  const target = splitHostPort(config.address);
-  const refused = target ? await probeTcp(target.host, target.port, 3_000) : undefined;
-  if (refused) {
-    throw new UnreachableError(
-      `cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${refused}. ` +
-        'Start it or set TEMPORAL_ADDRESS / --temporal-address.',
-    );
-  }
-  try {
-    const connection = await Connection.connect({ address: config.address, connectTimeout: '3s' });
-    return { connection, client: new Client({ connection, namespace: config.namespace }) };
-  } catch (cause) {
-    throw new UnreachableError(
-      `cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${oneLine((cause as Error).message)}. ` +
-        'Start it or set TEMPORAL_ADDRESS / --temporal-address.',
-      { cause },
-    );
-  }
 }
