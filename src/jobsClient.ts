@@ -6,6 +6,7 @@ import type { JobErrorEntry, JobRow, JobStatus, KillOutcome, RetryOutcome, Retry
 import { InvalidJobError, JobNotFoundError, JobStateError } from './errors.js';
 import type { BackendRegistry } from './runner/backendRegistry.js';
 import type { TableShapes } from './db/tableShape.js';
+import type { JobEvents } from './runner/jobEvents.js';
 import { parseJobRow } from './db/jobRow.js';
 import { deploySchema } from './db/deploySchema.js';
 import { isJobId, tableOf } from './db/recordId.js';
@@ -37,6 +38,8 @@ export interface JobsClientDeps {
   client: Client;
   registry: BackendRegistry;
   shapes: TableShapes;
+  /** Where row changes made by this API (a kill) are announced, like the worker's. */
+  events?: JobEvents;
 }
 
 /** How long kill() waits for the workflow to mirror the kill to the row. */
@@ -118,6 +121,7 @@ export class JobsClient {
     if (row.status === 'pending') {
       const error: JobErrorEntry = { code: 'killed', reason: 'killed by operator', attempt: row.retries + 1, at: new Date().toISOString() };
       if (await failJob(this.deps.db(), shape, { jobId, error, from: ['pending'] })) {
+        this.deps.events?.publish({ jobId, status: 'failed', attempt: error.attempt, error });
         await cancelJobWorkflow(this.deps.client, workflowId);
         return { outcome: 'killed', jobId, previousStatus: 'pending' };
       }
@@ -129,7 +133,9 @@ export class JobsClient {
     } else {
       // In flight with no workflow left to abort it (the run was terminated by hand): end the row.
       const error: JobErrorEntry = { code: 'cancelled', reason: 'killed by operator; no workflow was running', attempt: row.retries + 1, at: new Date().toISOString() };
-      await failJob(this.deps.db(), shape, { jobId, error, from: ['processing'] });
+      if (await failJob(this.deps.db(), shape, { jobId, error, from: ['processing'] })) {
+        this.deps.events?.publish({ jobId, status: 'failed', attempt: error.attempt, error });
+      }
     }
     return { outcome: 'killed', jobId, previousStatus: row.status };
   }

@@ -81,7 +81,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
     client = connected.client;
   }
   const temporalClient = client;
-  const jobs = new JobsClient({ db: () => connection.db, client: temporalClient, registry, shapes });
+  const jobs = new JobsClient({ db: () => connection.db, client: temporalClient, registry, shapes, events });
 
   let bridge: JobBridge | undefined;
   let workers: Worker[] = [];
