@@ -19,6 +19,8 @@ import { workflowIdFor } from '../workflows/workflowId.js';
 import { buildWorkflowInput } from './buildWorkflowInput.js';
 import { startJobWorkflow } from './startJobWorkflow.js';
 import { cancelJobWorkflow } from './cancelJobWorkflow.js';
+import { workflowState } from './workflowState.js';
+import { selectStaleProcessingJobs } from '../sql/selectStaleProcessingJobs.js';
 
 export interface BridgeOptions {
   connection: DbConnection;
@@ -37,9 +39,12 @@ export interface BridgeOptions {
   reconnectBaseDelayMs?: number;
   /** Workflow starts in flight at once. Default 16. */
   startConcurrency?: number;
+  /** A processing row unchanged this long gets its workflow checked by reconciliation. Default 60 s. */
+  staleProcessingMs?: number;
 }
 
 type Origin = 'live-create' | 'live-update' | 'catch-up';
+
 
 export class JobBridge {
   readonly #o: Required<Omit<BridgeOptions, 'connection' | 'client' | 'registry' | 'shapes' | 'logger' | 'events'>> &
@@ -60,6 +65,7 @@ export class JobBridge {
       healthCheckIntervalMs: 2_000,
       reconnectBaseDelayMs: 200,
       startConcurrency: 16,
+      staleProcessingMs: 60_000,
       ...options,
     };
     this.#limit = pLimit(this.#o.startConcurrency);
@@ -105,6 +111,39 @@ export class JobBridge {
         const killed = await selectKillRequests(this.#o.connection.db, table);
         await Promise.all(killed.map((raw) => this.#limit(() => this.#handleRow(raw, 'catch-up'))));
       }
+      if (shape.has('updated_at')) {
+        const stale = await selectStaleProcessingJobs(this.#o.connection.db, table, this.#o.staleProcessingMs, this.#o.pageSize);
+        await Promise.all(
+          stale.map((raw) => {
+            const parsed = parseJobRow(raw);
+            return parsed.ok ? this.#limit(() => this.#repairOrphan(parsed.row)) : undefined;
+          }),
+        );
+      }
+    }
+  }
+
+  /**
+   * A row that is still pending or processing while its workflow has closed (terminated by
+   * hand in the Temporal UI, say) would wait forever: REJECT_DUPLICATE blocks a second run.
+   * End the row with a reason; `retry` runs the job again. Conditional writes make the race
+   * with a workflow that just finished harmless: its own final write already happened.
+   */
+  async #repairOrphan(row: JobRow): Promise<void> {
+    if (row.status !== 'pending' && row.status !== 'processing') return;
+    const workflowId = workflowIdFor(row.id, row.run);
+    const state = await workflowState(this.#o.client, workflowId);
+    if (state === 'running' || state === 'missing') return;
+    const error: JobErrorEntry = {
+      code: row.status === 'pending' ? 'killed' : 'cancelled',
+      reason: `its workflow ${workflowId} ended (${state.closed}) without finishing the job; retry the job to run it again`,
+      attempt: row.retries + 1,
+      at: new Date().toISOString(),
+    };
+    const shape = await this.#o.shapes.get(row.table);
+    if (await failJob(this.#o.connection.db, shape, { jobId: row.id, error, from: [row.status] })) {
+      this.#o.events.publish({ jobId: row.id, status: 'failed', error });
+      this.#o.logger.warn({ jobId: row.id, workflowId, workflowStatus: state.closed }, 'job workflow had closed; marked the job failed');
     }
   }
 
@@ -139,7 +178,7 @@ export class JobBridge {
       if (row.killRequestedAt && (row.status === 'processing' || row.status === 'failed')) {
         await this.#cancel(row);
       } else if (row.status === 'pending' && this.#shouldStart(row, origin)) {
-        await this.#ensureStarted(row);
+        await this.#ensureStarted(row, origin);
       }
     } catch (error) {
       // Temporal or the database is unavailable: the next reconciliation pass tries again.
@@ -156,7 +195,7 @@ export class JobBridge {
     return row.retries === 0 && row.errors.length === 0;
   }
 
-  async #ensureStarted(row: JobRow): Promise<void> {
+  async #ensureStarted(row: JobRow, origin: Origin): Promise<void> {
     const built = buildWorkflowInput(row, this.#o.registry);
     if (!built.ok) {
       await this.#markInvalid(row.id, built.reason);
@@ -169,6 +208,8 @@ export class JobBridge {
       if (outcome === 'started') {
         this.#o.events.publish({ jobId: row.id, status: 'started', workflowId: built.workflowId });
         this.#o.logger.debug({ jobId: row.id, workflowId: built.workflowId }, 'started job workflow');
+      } else if (origin === 'catch-up') {
+        await this.#repairOrphan(row);
       }
     } finally {
       this.#inFlightStarts.delete(built.workflowId);
@@ -195,9 +236,13 @@ export class JobBridge {
 
   async #reconcile(): Promise<void> {
     if (this.#stopped || this.#recovering) return;
-    await this.catchUp().catch((error: unknown) => {
-      this.#o.logger.warn({ err: error }, 'reconciliation pass failed; checking the connection');
-      void this.#recover();
+    await this.catchUp().catch(async (error: unknown) => {
+      // Only a dead connection calls for a reconnect; anything else waits for the next pass.
+      if (await this.#o.connection.isHealthy()) {
+        this.#o.logger.error({ err: error }, 'reconciliation pass failed; trying again on the next pass');
+      } else {
+        void this.#recover();
+      }
     });
   }
 
@@ -218,9 +263,11 @@ export class JobBridge {
           if (!(await this.#o.connection.isHealthy())) throw new Error('database does not answer');
           this.#o.shapes.forget();
           await this.#subscribeAll();
-          await this.catchUp();
           this.#listenForSdkReconnects();
-          this.#o.logger.info('SurrealDB connection restored; caught up on pending jobs');
+          this.#o.logger.info('SurrealDB connection restored; catching up on pending jobs');
+          await this.catchUp().catch((error: unknown) =>
+            this.#o.logger.error({ err: error }, 'catch-up after reconnect failed; reconciliation will try again'),
+          );
           return;
         } catch (error) {
           this.#o.logger.warn({ err: error, retryInMs: wait }, 'reconnect failed');

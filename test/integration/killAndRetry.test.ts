@@ -187,3 +187,30 @@ void test('recorded histories of killed, retried and failed jobs replay determin
     await Worker.runReplayHistory({ workflowBundle: bundle, replayName: workflowId }, history, workflowId);
   }
 });
+
+void test('a job whose workflow was terminated by hand is marked failed by reconciliation, with a reason, and can be retried', async () => {
+  const jobId = await insertJob(db, { path: '/echo', delay: 60_000 });
+  await waitUntilWorkflowExists(jobId);
+  await runner.client.workflow.getHandle(jobId).terminate('operator clicked Terminate in the Temporal UI');
+  const row = await waitForTerminal(runner, jobId, 15_000);
+  assert.equal(row.status, 'failed');
+  assert.equal(row.errors[0]?.code, 'killed');
+  assert.match(row.errors[0]!.reason, /ended \(TERMINATED\) without finishing the job; retry the job/);
+  assert.equal(backend.requestsFor(jobId).length, 0);
+  const retried = await runner.jobs.retry(jobId);
+  assert.equal(retried.workflowId, workflowIdFor(jobId, 2));
+  await waitUntilWorkflowExists(retried.workflowId);
+  assert.equal(await workflowStatus(retried.workflowId), 'RUNNING');
+  assert.equal((await runner.jobs.get(jobId))?.status, 'pending');
+  await runner.jobs.kill(jobId);
+});
+
+void test('a job in flight whose workflow was terminated by hand is marked failed as cancelled by reconciliation', async () => {
+  const jobId = await insertJob(db, { path: '/slow', payload: { ms: 20_000 } });
+  await waitFor('the request to arrive', () => backend.requestsFor(jobId).length === 1);
+  await runner.client.workflow.getHandle(jobId).terminate('stuck, terminated by hand');
+  const row = await waitForTerminal(runner, jobId, 15_000);
+  assert.equal(row.status, 'failed');
+  assert.equal(row.errors[0]?.code, 'cancelled');
+  assert.match(row.errors[0]!.reason, /ended \(TERMINATED\)/);
+});
