@@ -25,8 +25,17 @@ export interface TestBackend {
   close(): Promise<void>;
 }
 
+/** Routes every test backend has: `/status/<code>` answers with that code, `/slow` waits `payload.ms` first. */
+const BUILT_IN_ROUTES: Record<string, Handler> = {
+  '/status/*': (req, res) => json(res, Number(req.path.split('/')[2]), { error: `status ${req.path}` }),
+  '/slow': async (req, res) => {
+    await new Promise((resolve) => setTimeout(resolve, (req.body as { ms: number }).ms));
+    if (!res.destroyed) json(res, 200, { slept: true });
+  },
+};
+
 export async function startTestBackend(routes: Record<string, Handler> = {}): Promise<TestBackend> {
-  const table = new Map(Object.entries(routes));
+  const table = new Map(Object.entries({ ...BUILT_IN_ROUTES, ...routes }));
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -10,7 +10,7 @@ import { StringRecordId, type Surreal } from 'surrealdb';
 import type { DevServer } from '../../src/temporal/devServer.js';
 import { openSurreal } from '../../src/db/connect.js';
 import { deploySchema } from '../../src/db/deploySchema.js';
-import { json, startTestBackend, type TestBackend } from '../helpers/backend.js';
+import { startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { insertJob, openTestDb, sleep, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
 
 let temporal: DevServer;
@@ -163,7 +163,6 @@ void test('on a table defined exactly like the seed, jobs still run and end with
   const db = await freshDb();
   const seedSchema = await readFile(fileURLToPath(new URL('../fixtures/seed-job-table.surql', import.meta.url)), 'utf8');
   await db.query(seedSchema);
-  backend.route('/status/*', (req, res) => json(res, Number(req.path.split('/')[2]), { error: 'nope' }));
   const runner = await startRunner({ db, config: testConfig(temporal, backend.url) });
   cleanups.push(() => runner.stop());
   const ok = await insertJob(db, { path: '/echo', payload: { a: 1 }, assigned_to: 'thread:one' });
@@ -187,10 +186,6 @@ function deployOn(db: Surreal): Promise<void> {
 
 void test('stopping a runner while a call is in flight lets the call finish: no attempt is burned, the job completes once', async () => {
   const db = await freshDb();
-  backend.route('/slow', async (req, res) => {
-    await sleep((req.body as { ms: number }).ms);
-    json(res, 200, { slept: true });
-  });
   const config = testConfig(temporal, backend.url);
   const first = await startRunner({ db, config, deploySchema: true });
   const jobId = await insertJob(db, { path: '/slow', payload: { ms: 1500 }, max_retries: 2 });

@@ -19,11 +19,6 @@ let runner: Runner;
 before(async () => {
   [temporal, backend] = await Promise.all([startTemporal(), startTestBackend()]);
   ({ db } = await openTestDb());
-  backend.route('/status/*', (req, res) => json(res, Number(req.path.split('/')[2]), { error: `status ${req.path}` }));
-  backend.route('/slow', async (req, res) => {
-    await sleep((req.body as { ms: number }).ms);
-    json(res, 200, { slept: true });
-  });
   backend.route('/big', (_req, res) => json(res, 200, { blob: 'x'.repeat(100 * 1024) }));
   const base = testConfig(temporal, backend.url);
   const api = base.backends[0]!;

@@ -16,10 +16,6 @@ let runner: Runner;
 
 before(async () => {
   [temporal, backend] = await Promise.all([startTemporal(), startTestBackend()]);
-  backend.route('/slow', async (req, res) => {
-    await sleep((req.body as { ms: number }).ms);
-    if (!res.destroyed) json(res, 200, { slept: true });
-  });
   ({ db } = await openTestDb());
   runner = await startRunner({ db, config: testConfig(temporal, backend.url, { backendOverrides: { timeoutSeconds: 30 } }), deploySchema: true });
 });
