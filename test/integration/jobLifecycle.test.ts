@@ -70,6 +70,15 @@ void test('a delayed job stays pending until created_at + delay, then runs', asy
   assert.ok(call.receivedAt >= created + delay, `called ${call.receivedAt - created} ms after creation, before the ${delay} ms delay`);
 });
 
+/** The waits the workflow scheduled (timer durations in its history), in ms: exact, whatever the machine's load. */
+async function scheduledWaits(workflowId: string): Promise<number[]> {
+  const history = await runner.client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).flatMap((event) => {
+    const timeout = event.timerStartedEventAttributes?.startToFireTimeout;
+    return timeout ? [Number(timeout.seconds ?? 0) * 1000 + Math.round((timeout.nanos ?? 0) / 1e6)] : [];
+  });
+}
+
 /** Gaps between consecutive attempts of one job, in ms. */
 function gaps(jobId: string): number[] {
   const times = backend.requestsFor(jobId).map((r) => r.receivedAt);
@@ -84,7 +93,8 @@ void test('linear retry makes max_retries + 1 attempts with waits of base·(n+1)
   assert.deepEqual(backend.requestsFor(jobId).map((r) => r.attempt), [1, 2, 3, 4]);
   assert.equal(row.retries, 3);
   assert.deepEqual(row.errors.map((e) => [e.code, e.attempt]), [[503, 1], [503, 2], [503, 3], [503, 4]]);
-  // base 100 ms: waits of at least 200, 300, 400 ms
+  // base 100 ms: waits of 200, 300, 400 ms, scheduled exactly and never cut short
+  assert.deepEqual(await scheduledWaits(jobId), [200, 300, 400]);
   gaps(jobId).forEach((gap, i) => assert.ok(gap >= 100 * (i + 2) - 20, `gap ${i + 1} was ${gap} ms`));
   // one enqueue, one idempotency key on every attempt
   assert.equal(new Set(backend.requestsFor(jobId).map((r) => r.headers['idempotency-key'])).size, 1);
@@ -95,10 +105,10 @@ void test('exponential retry waits base·2^n between attempts', async () => {
   const row = await waitForTerminal(runner, jobId);
   assert.equal(row.status, 'failed');
   assert.equal(backend.requestsFor(jobId).length, 4);
+  // base 100 ms: waits of 200, 400, 800 ms, scheduled exactly and never cut short
+  assert.deepEqual(await scheduledWaits(jobId), [200, 400, 800]);
   const g = gaps(jobId);
-  // base 100 ms: at least 200, 400, 800 ms, each longer than the one before
   [200, 400, 800].forEach((min, i) => assert.ok(g[i]! >= min - 20, `gap ${i + 1} was ${g[i]} ms, expected ≥ ${min}`));
-  assert.ok(g[2]! > g[0]!, `exponential waits should grow: ${g.join(', ')}`);
 });
 
 void test('max_retries 0 means exactly one attempt', async () => {
@@ -129,6 +139,7 @@ void test('429 is retried and its Retry-After is honoured', async () => {
   const row = await waitForTerminal(runner, jobId);
   assert.equal(row.status, 'success');
   assert.equal(backend.requestsFor(jobId).length, 2);
+  assert.deepEqual(await scheduledWaits(jobId), [1000]); // Retry-After: 1 beats the 200 ms backoff
   assert.ok(gaps(jobId)[0]! >= 950, `Retry-After: 1 was not honoured (gap ${gaps(jobId)[0]} ms)`);
   assert.deepEqual(row.errors.map((e) => e.code), [429]);
   assert.equal(row.retries, 1);
