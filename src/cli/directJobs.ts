@@ -6,14 +6,13 @@ import type { RunnerConfig } from '../interfaces.js';
 import { JobsClient } from '../jobsClient.js';
 import { BackendRegistry } from '../runner/backendRegistry.js';
 import { TableShapes } from '../db/tableShape.js';
-import { redactUrl } from '../db/connect.js';
-import { JobNotFoundError, UnreachableError } from '../errors.js';
+import { JobNotFoundError } from '../errors.js';
 import { findJobsByPrefix } from '../sql/findJobsByPrefix.js';
 import { jobStats } from '../sql/jobStats.js';
-import { openSurreal } from '../db/connect.js';
-import { probeTcp, splitHostPort } from '../probeTcp.js';
+import { openSurreal, redactUrl } from '../db/connect.js';
+import { assertTemporalReachable, unreachable } from '../temporal/connectTemporal.js';
 import { resolveJobRef } from './resolveJobRef.js';
-import { UsageError, explainDatabaseError, oneLine } from './cliErrors.js';
+import { UsageError, explainDatabaseError } from './cliErrors.js';
 import {
   JOB_STATUSES,
   toJobView,
@@ -75,17 +74,11 @@ export class DirectJobs implements JobsBackend {
       ...(options.temporalUiUrl ? { temporalUiUrl: options.temporalUiUrl } : {}),
       ensureTemporal: async () => {
         temporalUsed = true;
+        await assertTemporalReachable(config.temporal, 5_000);
         try {
-          const target = splitHostPort(config.temporal.address);
-          const refused = target ? await probeTcp(target.host, target.port, 5_000) : undefined;
-          if (refused) throw new Error(refused);
           await connection.ensureConnected();
         } catch (cause) {
-          throw new UnreachableError(
-            `cannot reach Temporal at ${config.temporal.address} (namespace ${config.temporal.namespace}): ` +
-              `${oneLine((cause as Error).message)}. Start it or pass --temporal-address / TEMPORAL_ADDRESS.`,
-            { cause },
-          );
+          throw unreachable(config.temporal, cause);
         }
       },
       close: async () => {

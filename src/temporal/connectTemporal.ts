@@ -7,11 +7,15 @@ import { probeTcp, splitHostPort } from '../probeTcp.js';
 import type { TemporalConnectionConfig } from '../interfaces.js';
 import { UnreachableError } from '../errors.js';
 
-export async function connectTemporalClient(config: TemporalConnectionConfig): Promise<{ connection: Connection; client: Client }> {
-  // A quick TCP check first: a refused port then fails in milliseconds with a plain reason.
+/** A quick TCP check: a refused or silent port fails fast with a plain reason, not a gRPC retry loop. */
+export async function assertTemporalReachable(config: TemporalConnectionConfig, timeoutMs = 3_000): Promise<void> {
   const target = splitHostPort(config.address);
-  const refused = target ? await probeTcp(target.host, target.port, 3_000) : undefined;
+  const refused = target ? await probeTcp(target.host, target.port, timeoutMs) : undefined;
   if (refused) throw unreachable(config, new Error(refused));
+}
+
+export async function connectTemporalClient(config: TemporalConnectionConfig): Promise<{ connection: Connection; client: Client }> {
+  await assertTemporalReachable(config);
   try {
     const connection = await Connection.connect({ address: config.address, connectTimeout: '10s' });
     return { connection, client: new Client({ connection, namespace: config.namespace }) };
@@ -29,7 +33,7 @@ export async function connectTemporalWorker(config: TemporalConnectionConfig): P
   }
 }
 
-function unreachable(config: TemporalConnectionConfig, cause: unknown): UnreachableError {
+export function unreachable(config: TemporalConnectionConfig, cause: unknown): UnreachableError {
   return new UnreachableError(
     `cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${(cause as Error).message.split('\n')[0]}. ` +
       'Start a server (temporal server start-dev) or set TEMPORAL_ADDRESS / --temporal-address.',
