@@ -37,6 +37,11 @@ export interface BackendConfig {
   specPath?: string;
   /** Most HTTP calls one worker runs at once for this backend. */
   concurrency: number;
+  /**
+   * Largest `max_retries` a job of this backend may ask for (default 100). Each attempt adds
+   * history to its workflow; a row over the limit fails as `invalid`, it is not clamped.
+   */
+  maxRetriesLimit: number;
   /** Backoff base in ms: linear waits base·(n+1), exponential base·2^n. */
   backoffBaseMs: number;
   /** Upper bound of any wait between attempts, in ms. */
@@ -110,6 +115,8 @@ export interface JobWorkflowInput {
   /** Same for every attempt of one enqueue; the workflow id. */
   idempotencyKey: string;
   run: number;
+  /** Set when a run continues as new: the next attempt and when it is due. */
+  resume?: { attempt: number; dueAtMs: number };
 }
 
 export type JobWorkflowResult =

@@ -16,8 +16,9 @@ import { failJob } from './sql/failJob.js';
 import { resetJobForRetry } from './sql/resetJobForRetry.js';
 import { deleteFinishedJobs } from './sql/deleteFinishedJobs.js';
 import { createJob } from './sql/createJob.js';
+import { requestKill } from './sql/requestKill.js';
 import { workflowIdFor } from './workflows/workflowId.js';
-import { buildWorkflowInput } from './bridge/buildWorkflowInput.js';
+import { buildWorkflowInput, maxRetriesProblem } from './bridge/buildWorkflowInput.js';
 import { startJobWorkflow } from './bridge/startJobWorkflow.js';
 import { cancelJobWorkflow } from './bridge/cancelJobWorkflow.js';
 
@@ -69,6 +70,8 @@ export class JobsClient {
     } catch (error) {
       throw new InvalidJobError('(new)', (error as Error).message);
     }
+    const overLimit = maxRetriesProblem(options.maxRetries ?? 3, backend);
+    if (overLimit) throw new InvalidJobError('(new)', overLimit);
     const check = this.deps.registry.validatePayload(backend.name, path, payload);
     if (!check.ok) throw new InvalidJobError('(new)', `payload does not match POST ${path}: ${check.reason}`);
     const shape = await this.deps.shapes.get(backend.table);
@@ -128,6 +131,7 @@ export class JobsClient {
       row = await this.#mustGet(jobId); // claimed (or finished) meanwhile
       if (row.status === 'success' || row.status === 'failed') return { outcome: 'already-finished', jobId, status: row.status };
     }
+    await requestKill(this.deps.db(), shape, jobId);
     if ((await cancelJobWorkflow(this.deps.client, workflowId)) === 'cancel-requested') {
       await this.#waitForClose(workflowId);
     } else {

@@ -1,16 +1,19 @@
 // All I/O of a job: the HTTP call and the row writes. Built once per worker from its config;
-// the workflow sees only the type `JobActivities`.
+// the workflows see only the type `JobActivities`.
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Surreal } from 'surrealdb';
-import type { BackendConfig } from '../interfaces.js';
+import type { BackendConfig, JobErrorEntry } from '../interfaces.js';
 import type { TableShapes } from '../db/tableShape.js';
 import type { JobEvents } from '../runner/jobEvents.js';
-import { callBackend, type CallBackendInput, type CallBackendOutcome } from './callBackend.js';
-import { createMirrorActivities } from './mirrorJobState.js';
+import { failJob } from '../sql/failJob.js';
+import { type CallBackendInput, type CallBackendOutcome } from './callBackend.js';
+import { callConfiguredBackend, runAttempt, type AttemptInput, type AttemptOutcome } from './runAttempt.js';
+import { createV1Activities } from './v1Activities.js';
 
 export interface ActivityDeps {
   db: () => Surreal;
   shapes: TableShapes;
-  /** Written to `assignee` on claim: which worker runs the attempt. */
+  /** Written to `assignee` on claim: which worker runs the attempt (information only, never a key). */
   identity: string;
   backends: ReadonlyMap<string, BackendConfig>;
   /** Throws when a path is not declared by the backend's OpenAPI spec. */
@@ -19,22 +22,41 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const shapeOf = async (table: string) => {
+    try {
+      return await deps.shapes.get(table);
+    } catch (cause) {
+      throw ApplicationFailure.retryable(`cannot read the definition of table ${table}: ${(cause as Error).message}`);
+    }
+  };
+  const call = callConfiguredBackend(deps.assertDeclaredPath);
+  const attemptDeps = { db: deps.db, shapeOf, identity: deps.identity, events: deps.events, call, backends: deps.backends };
+
   return {
-    ...createMirrorActivities(deps),
-    async callBackend(input: CallBackendInput): Promise<CallBackendOutcome> {
-      const backend = deps.backends.get(input.backend);
-      if (!backend) {
-        return {
-          ok: false,
-          code: 'invalid',
-          reason: `backend ${input.backend} is not configured on this worker: add it to sp00ky.yml or SPKY_JOB_CONFIG`,
-          retryable: false,
-        };
-      }
-      return callBackend(backend, (path) => deps.assertDeclaredPath(backend.name, path), input);
+    /** One whole attempt: claim, POST, record the outcome. */
+    runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+      return runAttempt(attemptDeps, input);
+    },
+
+    /** Mirrors a kill (workflow cancelled) to the row of this run, whatever attempt it was at. */
+    async markKilled(args: { jobId: string; table: string; run: number; error: JobErrorEntry }): Promise<boolean> {
+      const written = await failJob(deps.db(), await shapeOf(args.table), {
+        jobId: args.jobId,
+        error: args.error,
+        from: ['pending', 'processing'],
+        run: args.run,
+      });
+      if (written) deps.events.publish({ jobId: args.jobId, status: 'failed', attempt: args.error.attempt, error: args.error });
+      return written;
+    },
+
+    // v1 (`jobWorkflow`): runs started before the upgrade still call these.
+    ...createV1Activities({ db: deps.db, shapeOf, identity: deps.identity, events: deps.events }),
+    callBackend(input: CallBackendInput): Promise<CallBackendOutcome> {
+      return call(deps.backends.get(input.backend), input);
     },
   };
 }
 
 export type JobActivities = ReturnType<typeof createActivities>;
-export type { CallBackendInput, CallBackendOutcome };
+export type { AttemptInput, AttemptOutcome, CallBackendInput, CallBackendOutcome };

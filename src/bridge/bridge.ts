@@ -2,7 +2,7 @@
 // pending rows (live first, so nothing falls between the two). A periodic reconciliation
 // repeats the catch-up; a health check reopens a dropped connection with backoff and
 // catches up again. Every start is idempotent, so overlap between these paths is harmless.
-import { Table, type LiveSubscription } from 'surrealdb';
+import { Table, raw, type LiveSubscription } from 'surrealdb';
 import type { Client } from '@temporalio/client';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
@@ -44,6 +44,8 @@ export interface BridgeOptions {
 }
 
 type Origin = 'live-create' | 'live-update' | 'catch-up';
+
+const LIVE_FILTER = "(status = 'pending' AND retries = 0) OR kill_requested_at != NONE";
 
 
 export class JobBridge {
@@ -141,7 +143,9 @@ export class JobBridge {
       at: new Date().toISOString(),
     };
     const shape = await this.#o.shapes.get(row.table);
-    if (await failJob(this.#o.connection.db, shape, { jobId: row.id, error, from: [row.status] })) {
+    // Keyed by run and attempt: a row that moved on since it was read is left alone.
+    const key = { jobId: row.id, error, from: [row.status], run: row.run, attempt: row.retries + 1 };
+    if (await failJob(this.#o.connection.db, shape, key)) {
       this.#o.events.publish({ jobId: row.id, status: 'failed', error });
       this.#o.logger.warn({ jobId: row.id, workflowId, workflowStatus: state.closed }, 'job workflow had closed; marked the job failed');
     }
@@ -150,7 +154,9 @@ export class JobBridge {
   async #subscribeAll(): Promise<void> {
     await Promise.allSettled(this.#subscriptions.splice(0).map((s) => s.kill()));
     for (const table of this.#o.registry.tables) {
-      const live = await this.#o.connection.db.live(new Table(table));
+      // Only what needs the bridge: new rows, re-enqueues (retries back to 0) and kill requests.
+      // The workflow's own writes (one per attempt) stay off the wire.
+      const live = await this.#o.connection.db.live(new Table(table)).where(raw(LIVE_FILTER));
       live.subscribe((message) => {
         if (message.action === 'KILLED') {
           this.#o.logger.warn({ table }, 'live query was killed by the server; resubscribing');

@@ -1,6 +1,6 @@
 // From a pending row to the workflow's input, or the reason the row cannot run.
 // Everything a job needs is decided here, once: the workflow never reads the row.
-import type { JobRow, JobWorkflowInput } from '../interfaces.js';
+import type { BackendConfig, JobRow, JobWorkflowInput } from '../interfaces.js';
 import type { BackendRegistry } from '../runner/backendRegistry.js';
 import { decodePayload } from '../db/jobRow.js';
 import { workflowIdFor } from '../workflows/workflowId.js';
@@ -20,6 +20,8 @@ export function buildWorkflowInput(row: JobRow, registry: BackendRegistry): Buil
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
+  const overLimit = maxRetriesProblem(row.maxRetries, backend);
+  if (overLimit) return { ok: false, reason: overLimit };
   const payload = decodePayload(row.payload);
   const check = registry.validatePayload(backend.name, row.path, payload);
   if (!check.ok) {
@@ -49,4 +51,14 @@ export function buildWorkflowInput(row: JobRow, registry: BackendRegistry): Buil
       run: row.run,
     },
   };
+}
+
+/** Why a job's max_retries is refused, or undefined when it is within the backend's limit. */
+export function maxRetriesProblem(maxRetries: number, backend: BackendConfig): string | undefined {
+  if (maxRetries <= backend.maxRetriesLimit) return undefined;
+  return (
+    `max_retries ${maxRetries} is over backend ${backend.name}'s limit of ${backend.maxRetriesLimit}: ` +
+    `enqueue it with max_retries ≤ ${backend.maxRetriesLimit}, or raise the limit ` +
+    `(sp00ky.yml method.maxRetriesLimit, SPKY_JOB_CONFIG max_retries_limit, maxRetriesLimit in code)`
+  );
 }

@@ -14,7 +14,7 @@ export async function startJobWorkflow(
 ): Promise<StartOutcome> {
   const { input } = args;
   try {
-    await client.workflow.start('jobWorkflow', {
+    await client.workflow.start('runJob', {
       workflowId: args.workflowId,
       taskQueue: args.taskQueue,
       args: [input],

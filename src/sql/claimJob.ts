@@ -1,32 +1,29 @@
-// The fence before every HTTP call: pending → processing, as a compare-and-set.
-// It fails when the job was killed or finished, even if the cancellation itself was missed.
-// A repeat by the same assignee succeeds, so a retried activity does not fence itself out.
+// The fence before every HTTP call: pending → processing, as a compare-and-set keyed by
+// run and attempt. A repeat of the same claim (the activity retried on another worker after
+// a crash) succeeds; a killed or finished job, an older attempt or an older run is refused.
 import type { Surreal } from 'surrealdb';
 import type { TableShape } from '../db/tableShape.js';
 import { toRecordId } from '../db/recordId.js';
 import { setClause } from './setClause.js';
-
-export type ClaimResult = { claimed: true } | { claimed: false; status: string };
+import { keyVars, runAndKillConditions, type AttemptKey } from './attemptKey.js';
 
 export async function claimJob(
   db: Surreal,
   shape: TableShape,
-  args: { jobId: string; retries: number; assignee: string },
-): Promise<ClaimResult> {
+  args: { key: AttemptKey; assignee: string },
+): Promise<boolean> {
   const set = setClause(shape, {
     status: "'processing'",
-    retries: '$retries',
+    retries: '$prior',
     assignee: '$assignee',
     updated_at: 'time::now()',
   });
-  const sameAssignee = shape.has('assignee') ? " OR (status = 'processing' AND assignee = $assignee)" : '';
   const [rows] = await db.query<[unknown[]]>(
-    `UPDATE $id SET ${set} WHERE status = 'pending'${sameAssignee} RETURN AFTER`,
-    { id: toRecordId(args.jobId), retries: args.retries, assignee: args.assignee },
+    `UPDATE $id SET ${set}
+       WHERE ((status = 'pending' AND retries <= $prior) OR (status = 'processing' AND retries = $prior))
+       ${runAndKillConditions(shape, args.key, true)}
+       RETURN VALUE id`,
+    { id: toRecordId(args.key.jobId), assignee: args.assignee, ...keyVars(args.key) },
   );
-  if (rows && rows.length > 0) return { claimed: true };
-  const [current] = await db.query<[{ status?: string } | undefined]>('SELECT status FROM ONLY $id', {
-    id: toRecordId(args.jobId),
-  });
-  return { claimed: false, status: current?.status ?? 'deleted' };
+  return (rows?.length ?? 0) > 0;
 }

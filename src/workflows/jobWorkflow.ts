@@ -1,3 +1,5 @@
+// v1 of the job workflow, frozen: runs started before the upgrade to `runJob` replay against
+// this code, so it must not change. It used three activities per attempt.
 // One workflow per job enqueue: wait until due, then attempt the HTTP call up to
 // max_retries + 1 times, mirroring every state change to the row through activities.
 // Deterministic: no I/O here, activity types only, timers instead of clocks.

@@ -40,6 +40,7 @@ void test('parses the sp00ky.yml example: backend apps only, defaults filled in,
     timeoutOverridable: false,
     specPath: path.join(FIXTURE_DIR, 'openapi.yml'),
     concurrency: 10,
+    maxRetriesLimit: 100,
     backoffBaseMs: 200,
     backoffMaxMs: 300_000,
     taskQueue: 'spooky-temporal.api',
@@ -51,6 +52,7 @@ void test('parses the sp00ky.yml example: backend apps only, defaults filled in,
     timeoutSeconds: 30,
     timeoutOverridable: true,
     concurrency: 4,
+    maxRetriesLimit: 500,
     backoffBaseMs: 50,
     backoffMaxMs: 1000,
     taskQueue: 'spooky-temporal.mailer',
@@ -101,7 +103,7 @@ void test('without any source of SurrealDB or Temporal settings the documented d
 void test('parses SPKY_JOB_CONFIG, and it wins over sp00ky.yml for backends', async () => {
   const json = JSON.stringify([
     { name: 'api', table: 'job', base_url: 'http://api:3660/', auth_token: TOKEN, timeout: 5, timeout_overridable: true },
-    { name: 'mail', table: 'mail_job', base_url: 'http://mail:80', auth_token: '', timeout: null, concurrency: 2, backoff_base_ms: 0, backoff_max_ms: 10, spec: 'specs/mail.yml' },
+    { name: 'mail', table: 'mail_job', base_url: 'http://mail:80', auth_token: '', timeout: null, concurrency: 2, max_retries_limit: 7, backoff_base_ms: 0, backoff_max_ms: 10, spec: 'specs/mail.yml' },
   ]);
   const config = await loadConfig({ configPath: FIXTURE, env: { SPKY_JOB_CONFIG: json }, cwd: '/srv/app' });
   assert.equal(config.source, 'SPKY_JOB_CONFIG');
@@ -113,6 +115,7 @@ void test('parses SPKY_JOB_CONFIG, and it wins over sp00ky.yml for backends', as
     timeoutSeconds: 5,
     timeoutOverridable: true,
     concurrency: 10,
+    maxRetriesLimit: 100,
     backoffBaseMs: 200,
     backoffMaxMs: 300_000,
     taskQueue: 'spooky-temporal.api',
@@ -125,6 +128,7 @@ void test('parses SPKY_JOB_CONFIG, and it wins over sp00ky.yml for backends', as
     timeoutOverridable: false,
     specPath: '/srv/app/specs/mail.yml',
     concurrency: 2,
+    maxRetriesLimit: 7,
     backoffBaseMs: 0,
     backoffMaxMs: 10,
     taskQueue: 'spooky-temporal.mail',
@@ -273,6 +277,7 @@ void test('configFromObject applies the same defaults and validation', () => {
     timeoutOverridable: false,
     specPath: path.resolve('x/openapi.yml'),
     concurrency: 10,
+    maxRetriesLimit: 100,
     backoffBaseMs: 200,
     backoffMaxMs: 300_000,
     taskQueue: 'spooky-temporal.api',
