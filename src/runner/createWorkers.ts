@@ -52,6 +52,8 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
         maxConcurrentActivityTaskExecutions: backend.concurrency,
         activityTaskPollerBehavior: { type: 'simple-maximum', maximum: activityPollers(backend.concurrency) },
         shutdownGraceTime: longestTimeoutS * 1000 + SHUTDOWN_SLACK_MS,
+        // A workflow cached on a worker that died moves to another worker after this (SDK default 10 s).
+        stickyQueueScheduleToStartTimeout: '3s',
       });
     }),
   );

@@ -7,6 +7,7 @@ import {
   ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   continueAsNew,
   isCancellation,
   proxyActivities,
@@ -69,7 +70,9 @@ export async function runJob(input: JobWorkflowInput): Promise<JobWorkflowResult
       attempt++;
     }
   } catch (err) {
-    if (isCancellation(err)) {
+    // A kill whose attempt's worker died: the activity times out instead of being cancelled.
+    const killed = isCancellation(err) || CancellationScope.current().consideredCancelled;
+    if (killed) {
       // Killed: mirror it even though this scope is cancelled, then end as Canceled.
       const at = new Date(Date.now()).toISOString();
       const error: JobErrorEntry = inFlight
@@ -79,6 +82,7 @@ export async function runJob(input: JobWorkflowInput): Promise<JobWorkflowResult
         mirror.markKilled({ jobId: input.jobId, table: input.table, run: input.run, error }),
       );
       setStatus('failed');
+      if (!isCancellation(err)) throw new CancelledFailure('killed by operator');
     }
     throw err;
   }

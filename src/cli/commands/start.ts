@@ -13,6 +13,8 @@ export function registerStartCommand(program: Command): void {
       .addOption(new Option('--bridge-only', 'run only the bridge (start workflows for new rows)').conflicts('workerOnly'))
       .addOption(new Option('--worker-only', 'run only the workers (execute the workflows)').conflicts('bridgeOnly'))
       .option('--deploy-schema', 'deploy the job tables and functions first (same as `schema deploy`)')
+      .option('--reconcile-interval <ms>', 'how often the bridge re-reads pending rows it may have missed', intArg('milliseconds', 100, 3_600_000), 30_000)
+      .option('--identity <name>', 'this process in the row\'s assignee and in Temporal\'s worker list (default <host>:<pid>)')
       .option('--connect-attempts <n>', 'tries to reach SurrealDB and Temporal before giving up', intArg('the number of tries', 1, 100), 5),
   )
     .addHelpText(

@@ -13,6 +13,8 @@ export interface StartOptions extends ConnectionOptions {
   workerOnly?: boolean;
   deploySchema?: boolean;
   connectAttempts: number;
+  reconcileInterval: number;
+  identity?: string;
 }
 
 export async function runStart(opts: StartOptions): Promise<void> {
@@ -31,6 +33,8 @@ export async function runStart(opts: StartOptions): Promise<void> {
           logger,
           temporalClient: temporal.client,
           deploySchema: opts.deploySchema ?? false,
+          bridge: { reconcileIntervalMs: opts.reconcileInterval },
+          ...(opts.identity ? { identity: opts.identity } : {}),
         });
         await runner.start();
         return { runner, temporal };

@@ -1,0 +1,52 @@
+// Runner processes for the chaos run: `spooky-temporal start --bridge-only | --worker-only`,
+// started from source exactly as an operator would start them, and killed without warning.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export class RunnerProcess {
+  #child: ChildProcess | undefined;
+  readonly #log: string[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly mode: 'bridge' | 'worker',
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  get running(): boolean {
+    return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
+  start(): void {
+    if (this.running) return;
+    const args = ['--import', 'tsx', 'src/cli/main.ts', 'start', this.mode === 'bridge' ? '--bridge-only' : '--worker-only'];
+    args.push('--identity', this.name, '--reconcile-interval', '2000', '--connect-attempts', '60');
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.#log.push(chunk.toString());
+      if (this.#log.length > 40) this.#log.shift();
+    });
+    this.#child = child;
+  }
+
+  /** SIGKILL: no drain, no cleanup, as a crash or an OOM kill would do. */
+  kill(): void {
+    this.#child?.kill('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (!child || !this.running) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  get recentStderr(): string {
+    return this.#log.join('');
+  }
+}
