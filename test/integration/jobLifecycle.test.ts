@@ -68,6 +68,7 @@ void test('a delayed job stays pending until created_at + delay, then runs', asy
   assert.equal(row.status, 'success');
   const call = backend.requestsFor(jobId)[0]!;
   assert.ok(call.receivedAt >= created + delay, `called ${call.receivedAt - created} ms after creation, before the ${delay} ms delay`);
+  assert.ok(call.receivedAt < created + delay + 1_000, `called ${call.receivedAt - created} ms after creation, for a ${delay} ms delay`);
 });
 
 /** The waits the workflow scheduled (timer durations in its history), in ms: exact, whatever the machine's load. */
@@ -79,10 +80,24 @@ async function scheduledWaits(workflowId: string): Promise<number[]> {
   });
 }
 
-/** Gaps between consecutive attempts of one job, in ms. */
+/** Gaps between consecutive attempts of one job, as the backend received them, in ms. */
 function gaps(jobId: string): number[] {
   const times = backend.requestsFor(jobId).map((r) => r.receivedAt);
   return times.slice(1).map((t, i) => t - times[i]!);
+}
+
+/**
+ * What the user observes: the backend received the next attempt no sooner than planned, and
+ * not much later (generous for a loaded 2-core machine: a planned 400 ms wait is under 800 ms).
+ * A stock dev server fires sub-second timers about a second late, which fails this.
+ */
+function assertWaited(gaps: number[], planned: number[]): void {
+  assert.equal(gaps.length, planned.length);
+  planned.forEach((ms, i) => {
+    const gap = gaps[i]!;
+    assert.ok(gap >= ms - 20, `wait ${i + 1}: the backend saw the next attempt ${gap} ms later, before the planned ${ms} ms`);
+    assert.ok(gap < ms + Math.max(ms, 400), `wait ${i + 1}: planned ${ms} ms, but the backend saw the next attempt ${gap} ms later`);
+  });
 }
 
 void test('linear retry makes max_retries + 1 attempts with waits of base·(n+1) between them, then fails', async () => {
@@ -93,9 +108,9 @@ void test('linear retry makes max_retries + 1 attempts with waits of base·(n+1)
   assert.deepEqual(backend.requestsFor(jobId).map((r) => r.attempt), [1, 2, 3, 4]);
   assert.equal(row.retries, 3);
   assert.deepEqual(row.errors.map((e) => [e.code, e.attempt]), [[503, 1], [503, 2], [503, 3], [503, 4]]);
-  // base 100 ms: waits of 200, 300, 400 ms, scheduled exactly and never cut short
+  // base 100 ms: waits of 200, 300, 400 ms, as planned in history and as the backend saw them
   assert.deepEqual(await scheduledWaits(jobId), [200, 300, 400]);
-  gaps(jobId).forEach((gap, i) => assert.ok(gap >= 100 * (i + 2) - 20, `gap ${i + 1} was ${gap} ms`));
+  assertWaited(gaps(jobId), [200, 300, 400]);
   // one enqueue, one idempotency key on every attempt
   assert.equal(new Set(backend.requestsFor(jobId).map((r) => r.headers['idempotency-key'])).size, 1);
 });
@@ -105,10 +120,9 @@ void test('exponential retry waits base·2^n between attempts', async () => {
   const row = await waitForTerminal(runner, jobId);
   assert.equal(row.status, 'failed');
   assert.equal(backend.requestsFor(jobId).length, 4);
-  // base 100 ms: waits of 200, 400, 800 ms, scheduled exactly and never cut short
+  // base 100 ms: waits of 200, 400, 800 ms, as planned in history and as the backend saw them
   assert.deepEqual(await scheduledWaits(jobId), [200, 400, 800]);
-  const g = gaps(jobId);
-  [200, 400, 800].forEach((min, i) => assert.ok(g[i]! >= min - 20, `gap ${i + 1} was ${g[i]} ms, expected ≥ ${min}`));
+  assertWaited(gaps(jobId), [200, 400, 800]);
 });
 
 void test('max_retries 0 means exactly one attempt', async () => {
@@ -140,7 +154,7 @@ void test('429 is retried and its Retry-After is honoured', async () => {
   assert.equal(row.status, 'success');
   assert.equal(backend.requestsFor(jobId).length, 2);
   assert.deepEqual(await scheduledWaits(jobId), [1000]); // Retry-After: 1 beats the 200 ms backoff
-  assert.ok(gaps(jobId)[0]! >= 950, `Retry-After: 1 was not honoured (gap ${gaps(jobId)[0]} ms)`);
+  assertWaited(gaps(jobId), [1000]);
   assert.deepEqual(row.errors.map((e) => e.code), [429]);
   assert.equal(row.retries, 1);
 });
