@@ -1,5 +1,6 @@
-// Runner processes for the chaos run: `spooky-temporal start --bridge-only | --worker-only`,
-// started from source exactly as an operator would start them, and killed without warning.
+// Runner processes for the chaos run and the bench: `spooky-temporal start [--bridge-only |
+// --worker-only]`, started from source exactly as an operator would start them, and killed
+// without warning.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,9 +12,14 @@ export class RunnerProcess {
 
   constructor(
     readonly name: string,
-    private readonly mode: 'bridge' | 'worker',
+    private readonly mode: 'bridge' | 'worker' | 'both',
     private readonly env: NodeJS.ProcessEnv,
+    private readonly reconcileIntervalMs = 2_000,
   ) {}
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
 
   get running(): boolean {
     return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
@@ -21,8 +27,9 @@ export class RunnerProcess {
 
   start(): void {
     if (this.running) return;
-    const args = ['--import', 'tsx', 'src/cli/main.ts', 'start', this.mode === 'bridge' ? '--bridge-only' : '--worker-only'];
-    args.push('--identity', this.name, '--reconcile-interval', '2000', '--connect-attempts', '60');
+    const args = ['--import', 'tsx', 'src/cli/main.ts', 'start'];
+    if (this.mode !== 'both') args.push(this.mode === 'bridge' ? '--bridge-only' : '--worker-only');
+    args.push('--identity', this.name, '--reconcile-interval', String(this.reconcileIntervalMs), '--connect-attempts', '60');
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (chunk: Buffer) => {
       this.#log.push(chunk.toString());

@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { Surreal, Uuid, type DriverContext, type RpcEngine } from 'surrealdb';
 import { NodeEngine } from '@surrealdb/node';
+import { fixLiveNotifications } from '../src/db/fixLiveNotifications.js';
 
 export interface SurrealRelay {
   /** `ws://127.0.0.1:<port>`: give it to openSurreal as the url. */
@@ -23,6 +24,7 @@ interface WireRequest {
 }
 
 export async function startSurrealRelay(options: { url: string; namespace: string; database: string; port?: number }): Promise<SurrealRelay> {
+  await fixLiveNotifications(); // the relay reads notifications through the SDK's iterator too
   let engine: RpcEngine | undefined;
   let context: DriverContext | undefined;
   const capture = (ctx: DriverContext) => {

@@ -14,14 +14,16 @@ export interface RetryRules {
 
 export type AttemptDecision =
   | { kind: 'success'; httpStatus: number; result: unknown }
-  | { kind: 'retry'; error: JobErrorEntry; waitMs: number }
+  /** `retryAtMs`: when the backend answered plus the wait, so the wait is the gap the backend sees. */
+  | { kind: 'retry'; error: JobErrorEntry; waitMs: number; retryAtMs: number }
   | { kind: 'failed'; error: JobErrorEntry; retryable: boolean };
 
 export function decideOutcome(call: CallBackendOutcome, rules: RetryRules, now: Date): AttemptDecision {
   if (call.ok) return { kind: 'success', httpStatus: call.status, result: call.result };
   const error: JobErrorEntry = { code: call.code, reason: call.reason, attempt: rules.attempt, at: now.toISOString() };
   if (!call.retryable || rules.attempt >= rules.maxAttempts) return { kind: 'failed', error, retryable: call.retryable };
-  return { kind: 'retry', error, waitMs: waitBeforeRetry(rules, call.retryAfterMs) };
+  const waitMs = waitBeforeRetry(rules, call.retryAfterMs);
+  return { kind: 'retry', error, waitMs, retryAtMs: now.getTime() + waitMs };
 }
 
 /** The wait after attempt `rules.attempt`: the strategy's backoff, or a longer Retry-After, capped. */

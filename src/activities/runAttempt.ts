@@ -100,13 +100,13 @@ async function repeatOrFence(deps: AttemptDeps, key: AttemptKey, input: AttemptI
   switch (recorded.kind) {
     case 'success':
       return { kind: 'success', httpStatus: 200, result: recorded.result, repeated: true };
-    case 'retry':
-      return {
-        kind: 'retry',
-        error: recorded.error ?? fallbackError(),
-        waitMs: waitBeforeRetry(input),
-        repeated: true,
-      };
+    case 'retry': {
+      const error = recorded.error ?? fallbackError();
+      const waitMs = waitBeforeRetry(input);
+      // The wait counts from the recorded failure, as it did for the run that wrote it.
+      const failedAt = Date.parse(error.at);
+      return { kind: 'retry', error, waitMs, retryAtMs: (Number.isNaN(failedAt) ? Date.now() : failedAt) + waitMs, repeated: true };
+    }
     case 'failed':
       return { kind: 'failed', error: recorded.error ?? fallbackError(), retryable: false, repeated: true };
     case 'fenced':

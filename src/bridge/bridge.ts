@@ -41,6 +41,12 @@ export interface BridgeOptions {
   startConcurrency?: number;
   /** A processing row unchanged this long gets its workflow checked by reconciliation. Default 60 s. */
   staleProcessingMs?: number;
+  /**
+   * A pending row whose workflow this bridge started, or found running, is not checked again by
+   * reconciliation for this long. Default 10 min. Without it every pass would send one start
+   * per waiting row (10,000 jobs delayed by an hour: 10,000 refused starts every 30 s).
+   */
+  recheckRunningMs?: number;
 }
 
 type Origin = 'live-create' | 'live-update' | 'catch-up';
@@ -54,6 +60,8 @@ export class JobBridge {
   readonly #limit;
   readonly #subscriptions: LiveSubscription[] = [];
   readonly #inFlightStarts = new Set<string>();
+  /** Workflow ids known to run, with when that was last confirmed. */
+  readonly #confirmedRunning = new Map<string, number>();
   readonly #timers: NodeJS.Timeout[] = [];
   #recovering: Promise<void> | undefined;
   #catchingUp: Promise<void> | undefined;
@@ -68,6 +76,7 @@ export class JobBridge {
       reconnectBaseDelayMs: 200,
       startConcurrency: 16,
       staleProcessingMs: 60_000,
+      recheckRunningMs: 600_000,
       ...options,
     };
     this.#limit = pLimit(this.#o.startConcurrency);
@@ -99,6 +108,7 @@ export class JobBridge {
   }
 
   async #catchUpAllTables(): Promise<void> {
+    this.#forgetOldConfirmations();
     for (const table of this.#o.registry.tables) {
       let cursor: PendingCursor | undefined;
       for (;;) {
@@ -135,6 +145,7 @@ export class JobBridge {
     if (row.status !== 'pending' && row.status !== 'processing') return;
     const workflowId = workflowIdFor(row.id, row.run);
     const state = await workflowState(this.#o.client, workflowId);
+    if (state === 'running') this.#confirmedRunning.set(workflowId, Date.now());
     if (state === 'running' || state === 'missing') return;
     const error: JobErrorEntry = {
       code: row.status === 'pending' ? 'killed' : 'cancelled',
@@ -208,10 +219,12 @@ export class JobBridge {
       return;
     }
     if (this.#inFlightStarts.has(built.workflowId)) return;
+    if (origin === 'catch-up' && this.#confirmedRunning.has(built.workflowId)) return;
     this.#inFlightStarts.add(built.workflowId);
     try {
       const outcome = await startJobWorkflow(this.#o.client, built);
       if (outcome === 'started') {
+        this.#confirmedRunning.set(built.workflowId, Date.now());
         this.#o.events.publish({ jobId: row.id, status: 'started', workflowId: built.workflowId });
         this.#o.logger.debug({ jobId: row.id, workflowId: built.workflowId }, 'started job workflow');
       } else if (origin === 'catch-up') {
@@ -220,6 +233,11 @@ export class JobBridge {
     } finally {
       this.#inFlightStarts.delete(built.workflowId);
     }
+  }
+
+  #forgetOldConfirmations(): void {
+    const before = Date.now() - this.#o.recheckRunningMs;
+    for (const [workflowId, at] of this.#confirmedRunning) if (at < before) this.#confirmedRunning.delete(workflowId);
   }
 
   async #cancel(row: JobRow): Promise<void> {

@@ -6,6 +6,7 @@ import { createNodeEngines } from '@surrealdb/node';
 import type { SurrealConnectionConfig } from '../interfaces.js';
 import { UnreachableError } from '../errors.js';
 import { probeTcp } from '../probeTcp.js';
+import { fixLiveNotifications } from './fixLiveNotifications.js';
 
 const EMBEDDED_SCHEMES = ['mem:', 'surrealkv:', 'surrealkv+versioned:', 'rocksdb:'];
 
@@ -40,6 +41,7 @@ export async function openSurreal(
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const refused = await probeRemote(config.url, timeoutMs);
   if (refused) throw unreachable(config, refused);
+  await fixLiveNotifications();
   const db = new Surreal({
     engines: { ...createRemoteEngines(), ...createNodeEngines() },
     // Node 20 has no global WebSocket.

@@ -43,7 +43,7 @@ export interface RunnerOptions {
   deploySchema?: boolean;
   /** Pre-built workflow bundle (tests share one per file). */
   workflowBundle?: WorkflowBundleWithSourceMap;
-  bridge?: Pick<BridgeOptions, 'pageSize' | 'reconcileIntervalMs' | 'healthCheckIntervalMs' | 'reconnectBaseDelayMs' | 'startConcurrency' | 'staleProcessingMs'>;
+  bridge?: Pick<BridgeOptions, 'pageSize' | 'reconcileIntervalMs' | 'healthCheckIntervalMs' | 'reconnectBaseDelayMs' | 'startConcurrency' | 'staleProcessingMs' | 'recheckRunningMs'>;
 }
 
 export interface Runner {

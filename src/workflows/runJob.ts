@@ -10,6 +10,7 @@ import {
   CancelledFailure,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   sleep,
@@ -22,6 +23,9 @@ import { JOB_STATUS } from './searchAttributes.js';
 
 /** A run continues as new once its history has this many events (Temporal's hard limit is 50,000). */
 export const CONTINUE_AS_NEW_AT_EVENTS = 2_000;
+
+/** patched() id: runs started before it time their backoff from the workflow task instead. */
+const BACKOFF_FROM_ANSWER = 'backoff-from-backend-answer';
 
 /** Over the HTTP timeout, for the activity as a whole: claim, body, outcome write (with its retries). */
 const ATTEMPT_SLACK_MS = 60_000;
@@ -36,13 +40,14 @@ export async function runJob(input: JobWorkflowInput): Promise<JobWorkflowResult
   let attempt = input.resume?.attempt ?? 1;
   let dueAtMs = input.resume?.dueAtMs ?? input.dueAtMs;
   let inFlight = false;
+  let plannedWaitMs: number | undefined;
 
   try {
     for (;;) {
       if (historyIsLarge()) {
         await continueAsNew<typeof runJob>({ ...input, resume: { attempt, dueAtMs } });
       }
-      await waitUntil(dueAtMs, attempt === 1 ? 'delay' : `${input.retryStrategy} backoff before retry ${attempt - 1}`);
+      await waitUntil(dueAtMs, attempt === 1 ? 'delay' : `${input.retryStrategy} backoff before retry ${attempt - 1}`, plannedWaitMs);
 
       setStatus('processing');
       setCurrentDetails(`attempt ${attempt} of ${maxAttempts}: POST ${input.path}`);
@@ -66,7 +71,10 @@ export async function runJob(input: JobWorkflowInput): Promise<JobWorkflowResult
 
       const next = settle(input, attempt, maxAttempts, outcome);
       if (next.done) return next.result;
-      dueAtMs = Date.now() + next.waitMs;
+      // The backoff runs from the backend's answer (as the backend sees it), not from this
+      // workflow task, which comes after the outcome write and the activity's completion.
+      dueAtMs = next.retryAtMs !== undefined && patched(BACKOFF_FROM_ANSWER) ? next.retryAtMs : Date.now() + next.waitMs;
+      plannedWaitMs = next.waitMs;
       attempt++;
     }
   } catch (err) {
@@ -94,7 +102,7 @@ function settle(
   attempt: number,
   maxAttempts: number,
   outcome: AttemptOutcome,
-): { done: true; result: JobWorkflowResult } | { done: false; waitMs: number } {
+): { done: true; result: JobWorkflowResult } | { done: false; waitMs: number; retryAtMs?: number } {
   switch (outcome.kind) {
     case 'success':
       setStatus('success');
@@ -110,7 +118,7 @@ function settle(
       setCurrentDetails(
         `attempt ${attempt} failed ([${outcome.error.code}] ${outcome.error.reason}); retry ${attempt} in ${outcome.waitMs} ms`,
       );
-      return { done: false, waitMs: outcome.waitMs };
+      return { done: false, waitMs: outcome.waitMs, retryAtMs: outcome.retryAtMs };
     case 'failed': {
       const { error } = outcome;
       setStatus('failed');
@@ -142,12 +150,13 @@ function attemptActivity(input: JobWorkflowInput, attempt: number) {
   });
 }
 
-async function waitUntil(dueAtMs: number, what: string): Promise<void> {
+/** Sleeps until `dueAtMs`; the label names the planned wait (the timer may be shorter: it starts later). */
+async function waitUntil(dueAtMs: number, what: string, plannedMs?: number): Promise<void> {
   const waitMs = dueAtMs - Date.now();
   if (waitMs <= 0) return;
   const until = new Date(dueAtMs).toISOString();
   setCurrentDetails(`${what}: waiting until ${until}`);
-  await sleep(waitMs, { summary: `${what} (${waitMs} ms, until ${until})` });
+  await sleep(waitMs, { summary: `${what} (${plannedMs ?? waitMs} ms, until ${until})` });
 }
 
 function historyIsLarge(): boolean {

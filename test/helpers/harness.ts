@@ -58,7 +58,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     logger: silentLogger(),
     workflowBundle: await getWorkflowBundle(),
     ...options,
-    bridge: { reconcileIntervalMs: 1_000, healthCheckIntervalMs: 500, staleProcessingMs: 1_000, ...options.bridge },
+    bridge: { reconcileIntervalMs: 1_000, healthCheckIntervalMs: 500, staleProcessingMs: 1_000, recheckRunningMs: 1_000, ...options.bridge },
   });
   await runner.start();
   return runner;
