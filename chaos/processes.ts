@@ -15,6 +15,8 @@ export class RunnerProcess {
     private readonly mode: 'bridge' | 'worker' | 'both',
     private readonly env: NodeJS.ProcessEnv,
     private readonly reconcileIntervalMs = 2_000,
+    /** Run the compiled CLI (`npm run build` first), as the production image does. */
+    private readonly compiled = false,
   ) {}
 
   get pid(): number | undefined {
@@ -27,7 +29,7 @@ export class RunnerProcess {
 
   start(): void {
     if (this.running) return;
-    const args = ['--import', 'tsx', 'src/cli/main.ts', 'start'];
+    const args = this.compiled ? ['dist/src/cli/main.js', 'start'] : ['--import', 'tsx', 'src/cli/main.ts', 'start'];
     if (this.mode !== 'both') args.push(this.mode === 'bridge' ? '--bridge-only' : '--worker-only');
     args.push('--identity', this.name, '--reconcile-interval', String(this.reconcileIntervalMs), '--connect-attempts', '60');
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'ignore', 'pipe'] });

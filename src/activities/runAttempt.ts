@@ -49,8 +49,9 @@ const HEARTBEAT_EVERY_MS = 1000;
 
 export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promise<AttemptOutcome> {
   const context = Context.current();
+  // No heartbeat at the start: each one is a server write, and the heartbeat timeout already
+  // counts from the start. A quick attempt (most of them) then costs no heartbeat at all.
   const heartbeats = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
-  context.heartbeat();
   try {
     const shape = await deps.shapeOf(input.table);
     const key: AttemptKey = { jobId: input.jobId, run: input.run, attempt: input.attempt };

@@ -14,6 +14,7 @@ import type { JobEvents } from '../runner/jobEvents.js';
 import { parseJobRow } from '../db/jobRow.js';
 import { selectPendingJobs, type PendingCursor } from '../sql/selectPendingJobs.js';
 import { selectKillRequests } from '../sql/selectKillRequests.js';
+import { selectJobsById } from '../sql/selectJobsById.js';
 import { failJob } from '../sql/failJob.js';
 import { workflowIdFor } from '../workflows/workflowId.js';
 import { buildWorkflowInput } from './buildWorkflowInput.js';
@@ -113,10 +114,12 @@ export class JobBridge {
       let cursor: PendingCursor | undefined;
       for (;;) {
         const page = await selectPendingJobs(this.#o.connection.db, table, cursor, this.#o.pageSize);
-        await Promise.all(page.map((raw) => this.#limit(() => this.#handleRow(raw, 'catch-up'))));
+        const unknown = page.filter((key) => !this.#confirmedRunning.has(workflowIdFor(String(key.id), typeof key.run === 'number' ? key.run : 1)));
+        const rows = await selectJobsById(this.#o.connection.db, unknown.map((key) => key.id));
+        await Promise.all(rows.map((raw) => this.#limit(() => this.#handleRow(raw, 'catch-up'))));
         const last = page.at(-1);
         if (!last || page.length < this.#o.pageSize || this.#stopped) break;
-        cursor = { createdAt: last['created_at'], id: last['id'] };
+        cursor = { createdAt: last.created_at, id: last.id };
       }
       const shape = await this.#o.shapes.get(table);
       if (shape.has('kill_requested_at')) {

@@ -1,4 +1,5 @@
-// One page of pending jobs, oldest first. Keyset paging on (created_at, id) keeps memory
+// One page of pending jobs' keys (id, created_at, run), oldest first: enough to skip the rows
+// whose workflow is known to run without reading (and decoding) whole rows on every pass. Keyset paging on (created_at, id) keeps memory
 // bounded and stays correct while earlier rows leave the pending set under our feet.
 // No ORDER BY: the (status, created_at) index already yields rows in that order, and an
 // ORDER BY makes SurrealDB sort every pending row for each page (10,000 pending rows took
@@ -12,20 +13,27 @@ export interface PendingCursor {
   id: unknown;
 }
 
+export interface PendingKey {
+  id: unknown;
+  created_at: unknown;
+  run?: unknown;
+}
+
 export async function selectPendingJobs(
   db: Surreal,
   table: string,
   after: PendingCursor | undefined,
   limit: number,
-): Promise<Record<string, unknown>[]> {
+): Promise<PendingKey[]> {
   const t = escapeIdent(table);
+  const fields = 'id, created_at, run';
   if (!after) {
-    const [rows] = await db.query<[Record<string, unknown>[]]>(`SELECT * FROM ${t} WHERE status = 'pending' LIMIT $limit`, { limit });
+    const [rows] = await db.query<[PendingKey[]]>(`SELECT ${fields} FROM ${t} WHERE status = 'pending' LIMIT $limit`, { limit });
     return rows ?? [];
   }
-  const [ties, later] = await db.query<[Record<string, unknown>[], Record<string, unknown>[]]>(
-    `SELECT * FROM ${t} WHERE status = 'pending' AND created_at = $c AND id > $id ORDER BY id LIMIT $limit;
-     SELECT * FROM ${t} WHERE status = 'pending' AND created_at > $c LIMIT $limit;`,
+  const [ties, later] = await db.query<[PendingKey[], PendingKey[]]>(
+    `SELECT ${fields} FROM ${t} WHERE status = 'pending' AND created_at = $c AND id > $id ORDER BY id LIMIT $limit;
+     SELECT ${fields} FROM ${t} WHERE status = 'pending' AND created_at > $c LIMIT $limit;`,
     { c: after.createdAt, id: after.id, limit },
   );
   return [...(ties ?? []), ...(later ?? [])].slice(0, limit);

@@ -30,10 +30,10 @@ void test('catch-up paging visits every pending row once, in (created_at, id) or
           let cursor: PendingCursor | undefined;
           for (let pages = 0; pages < 100; pages++) {
             const page = await selectPendingJobs(db, 'job', cursor, pageSize);
-            seen.push(...page.map((r) => String(r['id'])));
+            seen.push(...page.map((r) => String(r.id)));
             if (page.length < pageSize) break;
             const last = page.at(-1)!;
-            cursor = { createdAt: last['created_at'], id: last['id'] };
+            cursor = { createdAt: last.created_at, id: last.id };
           }
           assert.deepEqual(seen, expected.map((r) => String(r.id)));
         },

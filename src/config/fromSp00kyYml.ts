@@ -1,0 +1,167 @@
+// Reads backends (apps of `type: backend`) and the `surrealdb:` block from sp00ky.yml, the
+// Sp00ky project file; validates with zod and maps its keys onto BackendConfig.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import type { BackendConfig } from '../interfaces.js';
+import { collectSecrets, parseWith } from './configErrors.js';
+import { checkUnique, finishBackend } from './normaliseBackends.js';
+import {
+  CONFIG_DEFAULTS,
+  baseUrlField,
+  bool,
+  checkBackoff,
+  nameField,
+  nonNegativeInt,
+  positiveInt,
+  secretField,
+  tableField,
+} from './schema.js';
+
+const ymlBackendApp = z
+  .object({
+    type: z.literal('backend'),
+    spec: z.string({ error: 'expected the OpenAPI spec path as a string, relative to sp00ky.yml' }).min(1).optional(),
+    hosting: z.enum(['cloud', 'external'], { error: 'expected hosting: cloud or external' }).default('cloud'),
+    baseUrl: baseUrlField('add e.g. `baseUrl: http://localhost:3660` to this app'),
+    auth: z
+      .object(
+        {
+          type: z.literal('token', { error: 'expected auth.type: token (the only supported auth)' }),
+          token: secretField('auth token'),
+        },
+        { error: 'expected auth: { type: token, token: <secret> }' },
+      )
+      .loose()
+      .optional(),
+    method: z
+      .object(
+        {
+          type: z.literal('outbox', { error: 'expected method.type: outbox (the only supported method)' }).default('outbox'),
+          table: tableField.default(CONFIG_DEFAULTS.table),
+          schema: z.string({ error: 'expected the outbox schema path as a string' }).optional(),
+          concurrency: positiveInt('the number of concurrent HTTP calls').optional(),
+          maxRetriesLimit: nonNegativeInt('the largest max_retries a job may ask for').optional(),
+          backoff: z
+            .object(
+              {
+                baseMs: nonNegativeInt('the backoff base in milliseconds').default(CONFIG_DEFAULTS.backoffBaseMs),
+                maxMs: nonNegativeInt('the longest wait between attempts in milliseconds').default(
+                  CONFIG_DEFAULTS.backoffMaxMs,
+                ),
+              },
+              { error: 'expected backoff: { baseMs, maxMs }' },
+            )
+            .loose()
+            .superRefine((b, ctx) => checkBackoff(b.baseMs, b.maxMs, ctx, ['maxMs']))
+            .optional(),
+        },
+        { error: 'expected method: { type: outbox, table, schema }' },
+      )
+      .loose()
+      .optional(),
+    deploy: z
+      .object(
+        {
+          timeout: positiveInt('the HTTP timeout in seconds (e.g. 10)').default(CONFIG_DEFAULTS.timeoutSeconds),
+          timeoutOverridable: bool('timeoutOverridable').default(CONFIG_DEFAULTS.timeoutOverridable),
+        },
+        { error: 'expected deploy: { timeout, timeoutOverridable, ... }' },
+      )
+      .loose()
+      .optional(),
+  })
+  .loose();
+
+const optionalText = (what: string) => z.string({ error: `expected ${what} as a string` }).min(1).optional();
+
+const ymlDocument = z
+  .object({
+    apps: z
+      .record(z.string(), z.unknown(), { error: 'expected apps: a mapping of app names to app definitions' })
+      .nullish(),
+    surrealdb: z
+      .object(
+        {
+          namespace: optionalText('surrealdb.namespace'),
+          database: optionalText('surrealdb.database'),
+          username: optionalText('surrealdb.username'),
+          password: optionalText('surrealdb.password'),
+          endpoint: optionalText('surrealdb.endpoint'),
+        },
+        { error: 'expected surrealdb: { namespace, database, username, password, endpoint }' },
+      )
+      .loose()
+      .nullish(),
+  }, { error: 'expected a YAML mapping with an `apps:` section' })
+  .loose();
+
+export type SurrealBlock = NonNullable<z.output<typeof ymlDocument>['surrealdb']>;
+
+export interface YmlResult {
+  file: string;
+  backends: BackendConfig[];
+  surrealdb: SurrealBlock | undefined;
+  secrets: string[];
+}
+
+export async function readYml(file: string): Promise<YmlResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      file,
+      '',
+      code === 'ENOENT'
+        ? `config file not found (tried ${file}): pass the right path (--config or SPKY_CONFIG), or configure backends with SPKY_JOB_CONFIG`
+        : `could not read the config file (${code ?? 'read error'}): expected a readable sp00ky.yml`,
+    );
+  }
+  const doc = parseDocument(text);
+  const yamlError = doc.errors[0];
+  // yaml's own messages quote the offending lines (which may hold a token): keep only the summary.
+  if (yamlError) {
+    const pos = yamlError.linePos?.[0];
+    const summary = yamlError.message.split(' at line ')[0]?.split('\n')[0] ?? yamlError.code;
+    throw new ConfigError(file, '', `invalid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''} (${summary}): fix the syntax`);
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch {
+    throw new ConfigError(file, '', 'invalid YAML (unresolved alias or tag): fix the syntax');
+  }
+  const secrets = collectSecrets(raw);
+  const parsed = parseWith(ymlDocument, raw ?? {}, file, [], secrets);
+  const dir = path.dirname(file);
+
+  const backends: BackendConfig[] = [];
+  for (const [name, app] of Object.entries(parsed.apps ?? {})) {
+    // Only `type: backend` apps are ours; Sp00ky has other app types (frontends, ...).
+    if (typeof app !== 'object' || app === null || (app as { type?: unknown }).type !== 'backend') continue;
+    parseWith(nameField, name, file, ['apps', name], secrets);
+    const a = parseWith(ymlBackendApp, app, file, ['apps', name], secrets);
+    backends.push(
+      finishBackend({
+        name,
+        table: a.method?.table ?? CONFIG_DEFAULTS.table,
+        baseUrl: a.baseUrl,
+        ...(a.auth ? { authToken: a.auth.token } : {}),
+        timeoutSeconds: a.deploy?.timeout ?? CONFIG_DEFAULTS.timeoutSeconds,
+        timeoutOverridable: a.deploy?.timeoutOverridable ?? CONFIG_DEFAULTS.timeoutOverridable,
+        ...(a.spec ? { specPath: path.resolve(dir, a.spec) } : {}),
+        concurrency: a.method?.concurrency ?? CONFIG_DEFAULTS.concurrency,
+        maxRetriesLimit: a.method?.maxRetriesLimit ?? CONFIG_DEFAULTS.maxRetriesLimit,
+        backoffBaseMs: a.method?.backoff?.baseMs ?? CONFIG_DEFAULTS.backoffBaseMs,
+        backoffMaxMs: a.method?.backoff?.maxMs ?? CONFIG_DEFAULTS.backoffMaxMs,
+      }),
+    );
+  }
+  const names = backends.map((b) => b.name);
+  checkUnique(backends, file, (i, field) => `apps.${names[i]}${field === 'table' ? '.method.table' : ''}`, secrets);
+  return { file, backends, surrealdb: parsed.surrealdb ?? undefined, secrets };
+}

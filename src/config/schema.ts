@@ -1,0 +1,131 @@
+// Defaults, the zod field validators shared by every config source, and the schema of the
+// programmatic config object: one place so sp00ky.yml, SPKY_JOB_CONFIG and code agree on rules.
+import { z } from 'zod';
+
+export const CONFIG_DEFAULTS = {
+  table: 'job',
+  timeoutSeconds: 10,
+  timeoutOverridable: false,
+  concurrency: 10,
+  maxRetriesLimit: 100,
+  backoffBaseMs: 200,
+  backoffMaxMs: 300_000,
+  surrealUrl: 'surrealkv://.data/surreal',
+  surrealNamespace: 'main',
+  surrealDatabase: 'main',
+  temporalAddress: '127.0.0.1:7233',
+  temporalNamespace: 'default',
+} as const;
+
+const TABLE_RE = /^[a-z][a-z0-9_]*$/;
+// Backend names end up in task queue names, workflow ids and logs: keep them plain.
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+// ---------------------------------------------------------------- field validators
+
+export const positiveInt = (what: string) => {
+  const error = `expected ${what} as a positive whole number`;
+  return z.int({ error }).min(1, { error });
+};
+export const nonNegativeInt = (what: string) => {
+  const error = `expected ${what} as a whole number ≥ 0`;
+  return z.int({ error }).min(0, { error });
+};
+export const bool = (what: string) => z.boolean({ error: `expected ${what} as true or false` });
+
+export const nameField = z
+  .string({ error: 'expected a backend name (string)' })
+  .regex(NAME_RE, { error: 'expected a backend name of letters, digits, _ . - (e.g. api), at most 100 characters' });
+
+export const tableField = z
+  .string({ error: 'expected the outbox table name as a string (e.g. job)' })
+  .regex(TABLE_RE, { error: 'expected a table name matching ^[a-z][a-z0-9_]*$ (e.g. job)' });
+
+export const secretField = (what: string) =>
+  z.string({ error: `expected ${what} as a string (never printed)` }).min(1, { error: `expected a non-empty ${what}` });
+
+/** Why a backend base URL is unusable, or undefined. Never echoes the value (it may hold credentials). */
+function baseUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'expected an absolute http(s) URL such as http://localhost:3660';
+  }
+  if (/\s/.test(value)) return 'expected a URL without whitespace';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'expected an http:// or https:// URL';
+  if (url.username || url.password) return 'expected a URL without credentials; put the token under auth.token';
+  if (value.includes('?') || value.includes('#')) return 'expected a URL without query (?) or fragment (#)';
+  return undefined;
+}
+
+export const baseUrlField = (missingHint: string) =>
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? `required: the runner POSTs each job to baseUrl + path; ${missingHint}`
+          : 'expected the base URL as a string such as http://localhost:3660',
+    })
+    .superRefine((value, ctx) => {
+      const problem = baseUrlProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    // Plain concatenation later (baseUrl + path): one trailing slash would double up.
+    .transform((value) => (value.endsWith('/') ? value.slice(0, -1) : value));
+
+/** Backoff bounds must be ordered; reported on the max key of the given source. */
+export function checkBackoff(base: number, max: number, ctx: z.RefinementCtx, maxKey: (string | number)[]): void {
+  if (max < base) {
+    ctx.addIssue({ code: 'custom', path: maxKey, message: `expected the backoff maximum (${max} ms) ≥ its base (${base} ms)` });
+  }
+}
+
+// ---------------------------------------------------------------- programmatic object
+
+export const objectBackend = z
+  .object({
+    name: nameField,
+    table: tableField.default(CONFIG_DEFAULTS.table),
+    baseUrl: baseUrlField('set baseUrl, e.g. "http://localhost:3660"'),
+    authToken: secretField('authToken').optional(),
+    timeoutSeconds: positiveInt('timeoutSeconds').default(CONFIG_DEFAULTS.timeoutSeconds),
+    timeoutOverridable: bool('timeoutOverridable').default(CONFIG_DEFAULTS.timeoutOverridable),
+    specPath: z.string({ error: 'expected specPath as a path string' }).min(1).optional(),
+    concurrency: positiveInt('concurrency').default(CONFIG_DEFAULTS.concurrency),
+    maxRetriesLimit: nonNegativeInt('maxRetriesLimit').default(CONFIG_DEFAULTS.maxRetriesLimit),
+    backoffBaseMs: nonNegativeInt('backoffBaseMs').default(CONFIG_DEFAULTS.backoffBaseMs),
+    backoffMaxMs: nonNegativeInt('backoffMaxMs').default(CONFIG_DEFAULTS.backoffMaxMs),
+    taskQueue: z.string({ error: 'expected taskQueue as a string' }).min(1).optional(),
+  })
+  // Strict: a typo such as `timeout` for `timeoutSeconds` should fail, not be silently ignored.
+  .strict()
+  .superRefine((b, ctx) => checkBackoff(b.backoffBaseMs, b.backoffMaxMs, ctx, ['backoffMaxMs']));
+
+const surrealOverride = z
+  .object({
+    url: z.string().min(1).optional(),
+    namespace: z.string().min(1).optional(),
+    database: z.string().min(1).optional(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+  })
+  .strict();
+
+const temporalOverride = z
+  .object({ address: z.string().min(1).optional(), namespace: z.string().min(1).optional() })
+  .strict();
+
+export const configObject = z
+  .object({
+    backends: z.array(objectBackend, { error: 'expected backends: an array of backend objects' }),
+    surreal: surrealOverride.optional(),
+    temporal: temporalOverride.optional(),
+    source: z.string().optional(),
+  })
+  .strict();
+
+/** What `configFromObject` accepts for one backend (defaults filled in as for sp00ky.yml). */
+export type BackendInput = z.input<typeof objectBackend>;
+/** What `configFromObject` accepts. */
+export type ConfigObject = z.input<typeof configObject>;
