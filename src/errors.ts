@@ -1,5 +1,6 @@
 // Typed errors. Every message says what was expected and how to fix it,
 // and none of them ever carries a secret (tokens, passwords).
+import type { JobErrorEntry, JobRow } from './interfaces.js';
 
 export class SpookyTemporalError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -55,3 +56,36 @@ export class JobStateError extends SpookyTemporalError {
 
 /** A dependency (SurrealDB, Temporal, the temporal CLI) cannot be reached or started. */
 export class UnreachableError extends SpookyTemporalError {}
+
+/** `handle.wait()`: the job ended `failed` after its attempts; `errors` is its whole error history. */
+export class JobFailedError extends SpookyTemporalError {
+  constructor(
+    readonly jobId: string,
+    readonly errors: readonly JobErrorEntry[],
+    readonly row: JobRow,
+  ) {
+    const last = errors.at(-1);
+    super(`job ${jobId} failed${last ? ` on attempt ${last.attempt}: [${last.code}] ${last.reason}` : ''}; retry it to run it again`);
+  }
+}
+
+/** `handle.wait()`: the job was killed (before or during its call). */
+export class JobKilledError extends SpookyTemporalError {
+  constructor(
+    readonly jobId: string,
+    readonly row: JobRow,
+  ) {
+    super(`job ${jobId} was killed; retry it to run it again`);
+  }
+}
+
+/** `handle.wait({ timeout })`: the job had not finished in time. It keeps running. */
+export class WaitTimeoutError extends SpookyTemporalError {
+  constructor(
+    readonly jobId: string,
+    readonly timeoutMs: number,
+    readonly status: string,
+  ) {
+    super(`job ${jobId} is still ${status} after ${timeoutMs} ms: wait longer, or check it with jobs get`);
+  }
+}

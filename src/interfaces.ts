@@ -95,6 +95,8 @@ export interface JobRow {
   /** How many times the job was enqueued (1, then +1 per retry); 1 on tables without the field. */
   run: number;
   killRequestedAt?: Date;
+  /** The enqueuer's key: at most one job per (table, key); sent as `Idempotency-Key`. */
+  idempotencyKey?: string;
 }
 
 /** Everything the job workflow needs; contains no secret. */

@@ -16,6 +16,8 @@ import { failJob } from './sql/failJob.js';
 import { resetJobForRetry } from './sql/resetJobForRetry.js';
 import { deleteFinishedJobs } from './sql/deleteFinishedJobs.js';
 import { createJob } from './sql/createJob.js';
+import { findJobByIdempotencyKey } from './sql/findJobByIdempotencyKey.js';
+import { JobHandle } from './jobHandle.js';
 import { requestKill } from './sql/requestKill.js';
 import { workflowIdFor } from './workflows/workflowId.js';
 import { buildWorkflowInput, maxRetriesProblem } from './bridge/buildWorkflowInput.js';
@@ -32,6 +34,11 @@ export interface EnqueueOptions {
   timeout?: number;
   /** Milliseconds the job stays pending before it runs. */
   delay?: number;
+  /**
+   * At most one job per (table, key): enqueueing a key that exists returns the existing job.
+   * Sent to the backend as `Idempotency-Key` (default: the job's workflow id). 1–255 characters.
+   */
+  idempotencyKey?: string;
 }
 
 export interface JobsClientDeps {
@@ -58,7 +65,26 @@ export class JobsClient {
     this.deps.shapes.forget();
   }
 
-  /** Validates like Sp00ky's db.run (backend, declared path, payload schema) and writes the row. */
+  /** Enqueues like Sp00ky's `db.run` and returns a handle on the job (see enqueue). */
+  async run(backendName: string, path: string, payload: unknown, options: EnqueueOptions = {}): Promise<JobHandle> {
+    return this.handle(await this.enqueue(backendName, path, payload, options));
+  }
+
+  /** A handle on an existing job, e.g. from an id stored by another process. */
+  handle(jobId: string): JobHandle {
+    this.#assertKnownTable(jobId);
+    return new JobHandle(jobId, {
+      db: this.deps.db,
+      get: (id) => this.get(id),
+      kill: (id) => this.kill(id),
+      retry: (id) => this.retry(id),
+    });
+  }
+
+  /**
+   * Validates like Sp00ky's db.run (backend, declared path, payload schema) and writes the row;
+   * returns its id. With an idempotency key that is already taken, returns that job's id.
+   */
   async enqueue(backendName: string, path: string, payload: unknown, options: EnqueueOptions = {}): Promise<string> {
     const backend = this.deps.registry.byBackendName(backendName);
     if (!backend) {
@@ -75,7 +101,16 @@ export class JobsClient {
     const check = this.deps.registry.validatePayload(backend.name, path, payload);
     if (!check.ok) throw new InvalidJobError('(new)', `payload does not match POST ${path}: ${check.reason}`);
     const shape = await this.deps.shapes.get(backend.table);
-    return createJob(this.deps.db(), shape, backend.table, {
+    const key = options.idempotencyKey;
+    if (key !== undefined) {
+      if (key.length < 1 || key.length > 255) throw new InvalidJobError('(new)', `idempotencyKey must be 1–255 characters, got ${key.length}`);
+      if (!shape.has('idempotency_key')) {
+        throw new InvalidJobError('(new)', `table ${backend.table} has no idempotency_key field: run \`spooky-temporal schema deploy\` to add it`);
+      }
+      const existing = await findJobByIdempotencyKey(this.deps.db(), backend.table, key);
+      if (existing) return existing;
+    }
+    const row = {
       path,
       payload: JSON.stringify(payload ?? {}),
       max_retries: options.maxRetries ?? 3,
@@ -83,7 +118,16 @@ export class JobsClient {
       delay: options.delay,
       timeout: options.timeout,
       assigned_to: options.assignedTo ? new StringRecordId(options.assignedTo) : undefined,
-    });
+      idempotency_key: key,
+    };
+    try {
+      return await createJob(this.deps.db(), shape, backend.table, row);
+    } catch (error) {
+      // Another enqueue of the same key won the race: the unique index refused this one.
+      const winner = key === undefined ? undefined : await findJobByIdempotencyKey(this.deps.db(), backend.table, key);
+      if (winner) return winner;
+      throw error;
+    }
   }
 
   async get(jobId: string): Promise<JobRow | undefined> {

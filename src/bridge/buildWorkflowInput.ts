@@ -47,10 +47,19 @@ export function buildWorkflowInput(row: JobRow, registry: BackendRegistry): Buil
       timeoutMs: timeoutSeconds * 1000,
       backoffBaseMs: backend.backoffBaseMs,
       backoffMaxMs: backend.backoffMaxMs,
-      idempotencyKey: workflowId,
+      idempotencyKey: idempotencyKeyFor(row, workflowId),
       run: row.run,
     },
   };
+}
+
+/**
+ * The enqueuer's key when it gave one (with `~retry-N` for each re-run, as the workflow id
+ * has, so a re-run is not answered from the backend's record of the first), else the workflow id.
+ */
+function idempotencyKeyFor(row: JobRow, workflowId: string): string {
+  if (!row.idempotencyKey) return workflowId;
+  return row.run <= 1 ? row.idempotencyKey : `${row.idempotencyKey}~retry-${row.run - 1}`;
 }
 
 /** Why a job's max_retries is refused, or undefined when it is within the backend's limit. */

@@ -55,6 +55,7 @@ const rawJobRow = z
     updated_at: dateLike.optional(),
     run: z.number().int().positive().optional().default(1),
     kill_requested_at: dateLike.nullish(),
+    idempotency_key: z.string().nullish(),
   })
   .loose();
 
@@ -95,6 +96,7 @@ export function parseJobRow(raw: unknown): ParsedJobRow {
       updatedAt: r.updated_at,
       run: r.run,
       killRequestedAt: r.kill_requested_at ?? undefined,
+      idempotencyKey: r.idempotency_key ?? undefined,
     },
   };
 }

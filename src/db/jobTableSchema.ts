@@ -33,6 +33,8 @@ DEFINE FIELD OVERWRITE result ON ${t} TYPE any ${systemOnly};
 DEFINE FIELD OVERWRITE run ON ${t} TYPE int DEFAULT ALWAYS 1 ${systemOnly};
 DEFINE FIELD OVERWRITE kill_requested_at ON ${t} TYPE option<datetime> ${systemOnly};
 DEFINE INDEX IF NOT EXISTS ${t}_status_created ON ${t} FIELDS status, created_at;
+DEFINE FIELD IF NOT EXISTS idempotency_key ON ${t} TYPE option<string> ASSERT $value = NONE OR string::len($value) IN 1..=255 ${readOnlyForUsers};
+DEFINE INDEX IF NOT EXISTS ${t}_idempotency_key ON ${t} FIELDS idempotency_key UNIQUE;
 `;
 }
 

@@ -11,6 +11,7 @@ export interface NewJobRow {
   delay?: number;
   timeout?: number;
   assigned_to?: unknown;
+  idempotency_key?: string;
 }
 
 export async function createJob(db: Surreal, shape: TableShape, table: string, row: NewJobRow): Promise<string> {

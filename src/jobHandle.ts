@@ -1,0 +1,88 @@
+// A handle on one job: read it, kill it, retry it, and wait for its end. `wait()` is pushed, not
+// polled: a LIVE SELECT on the row, opened before the first read so no change falls between.
+import { Table, eq, type LiveSubscription, type Surreal } from 'surrealdb';
+import type { JobRow, JobStatus, KillOutcome, RetryOutcome } from './interfaces.js';
+import { JobFailedError, JobKilledError, JobNotFoundError, WaitTimeoutError } from './errors.js';
+import { parseJobRow } from './db/jobRow.js';
+import { toRecordId } from './db/recordId.js';
+
+export interface JobHandleDeps {
+  db: () => Surreal;
+  get(jobId: string): Promise<JobRow | undefined>;
+  kill(jobId: string): Promise<KillOutcome>;
+  retry(jobId: string): Promise<RetryOutcome>;
+}
+
+export interface WaitOptions {
+  /** Milliseconds to wait before rejecting with WaitTimeoutError. Default: no limit. */
+  timeout?: number;
+}
+
+export class JobHandle {
+  constructor(
+    /** `table:key`, e.g. `job:abc123`. */
+    readonly id: string,
+    private readonly deps: JobHandleDeps,
+  ) {}
+
+  /** The row now; throws JobNotFoundError when it was deleted. */
+  async get(): Promise<JobRow> {
+    const row = await this.deps.get(this.id);
+    if (!row) throw new JobNotFoundError(this.id);
+    return row;
+  }
+
+  async status(): Promise<JobStatus> {
+    return (await this.get()).status;
+  }
+
+  kill(): Promise<KillOutcome> {
+    return this.deps.kill(this.id);
+  }
+
+  retry(): Promise<RetryOutcome> {
+    return this.deps.retry(this.id);
+  }
+
+  /**
+   * Resolves with the final row (with `result`) once the job succeeds; rejects with
+   * JobFailedError (with its error history), JobKilledError or WaitTimeoutError. A job that is
+   * retried after it failed counts as finished at that failure: wait on it again for the re-run.
+   */
+  async wait(options: WaitOptions = {}): Promise<JobRow> {
+    const table = this.id.slice(0, this.id.indexOf(':'));
+    let settle: ((row: JobRow) => void) | undefined;
+    const ended = new Promise<JobRow>((resolve) => (settle = resolve));
+    const live: LiveSubscription = await this.deps.db().live(new Table(table)).where(eq('id', toRecordId(this.id)));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      live.subscribe((message) => {
+        if (message.action === 'DELETE' || message.action === 'KILLED') return;
+        const parsed = parseJobRow(message.value);
+        if (parsed.ok && isTerminal(parsed.row.status)) settle?.(parsed.row);
+      });
+      const now = await this.get();
+      if (isTerminal(now.status)) settle?.(now);
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        if (options.timeout !== undefined) timer = setTimeout(() => resolve('timeout'), options.timeout);
+      });
+      const row = await Promise.race([ended, timedOut]);
+      if (row === 'timeout') throw new WaitTimeoutError(this.id, options.timeout!, (await this.get()).status);
+      return outcomeOf(row);
+    } finally {
+      clearTimeout(timer);
+      await live.kill().catch(() => undefined);
+    }
+  }
+}
+
+function isTerminal(status: JobStatus): boolean {
+  return status === 'success' || status === 'failed';
+}
+
+function outcomeOf(row: JobRow): JobRow {
+  if (row.status === 'success') return row;
+  const last = row.errors.at(-1);
+  if (last && (last.code === 'killed' || last.code === 'cancelled')) throw new JobKilledError(row.id, row);
+  throw new JobFailedError(row.id, row.errors, row);
+}

@@ -1,0 +1,115 @@
+// The developers' API on the real components: jobs.run → a handle that waits (pushed by a
+// LIVE SELECT, not polled), typed failures, handles rebuilt from an id, idempotency keys.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Surreal } from 'surrealdb';
+import { startSurrealRelay, type SurrealRelay } from '../../chaos/surrealRelay.js';
+import { openSurreal } from '../../src/db/connect.js';
+import { JobFailedError, JobKilledError, WaitTimeoutError } from '../../src/errors.js';
+import { createRunner, type Runner } from '../../src/runner/createRunner.js';
+import { silentLogger } from '../../src/logger.js';
+import type { DevServer } from '../../src/temporal/devServer.js';
+import { startTestBackend, type TestBackend } from '../helpers/backend.js';
+import { startRunner, startTemporal, testConfig } from '../helpers/harness.js';
+
+let temporal: DevServer;
+let backend: TestBackend;
+let relay: SurrealRelay;
+let runner: Runner;
+let otherConnection: Surreal;
+let otherProcess: Runner; // a second API client on its own connection, as another process would have
+
+before(async () => {
+  [temporal, backend] = await Promise.all([startTemporal(), startTestBackend()]);
+  relay = await startSurrealRelay({ url: 'mem://', namespace: 'test', database: 'handles' });
+  const config = testConfig(temporal, backend.url, { backendOverrides: { timeoutSeconds: 30 } });
+  runner = await startRunner({ db: relay.db, config, deploySchema: true });
+  otherConnection = await openSurreal({ url: relay.url, namespace: 'test', database: 'handles' });
+  otherProcess = await createRunner({ db: otherConnection, config, logger: silentLogger() });
+});
+
+after(async () => {
+  await runner?.stop();
+  await otherConnection?.close();
+  await relay?.close();
+  await backend?.close();
+  await temporal?.stop();
+});
+
+void test('jobs.run returns a handle; wait() resolves with the final row and its result right after the success write', async () => {
+  const handle = await runner.jobs.run('api', '/echo', { hello: 'world' });
+  assert.match(handle.id, /^job:/);
+  const row = await handle.wait({ timeout: 30_000 });
+  const resolvedAt = Date.now();
+  assert.equal(row.status, 'success');
+  assert.deepEqual(row.result, { ok: true, echo: { hello: 'world' } });
+  assert.ok(row.updatedAt, 'the row has updated_at');
+  const lag = resolvedAt - row.updatedAt.getTime();
+  assert.ok(lag < 500, `wait() resolved ${lag} ms after the success write (it is pushed, not polled)`);
+  assert.equal(await handle.status(), 'success');
+});
+
+void test('wait() on a job that already finished resolves at once', async () => {
+  const handle = await runner.jobs.run('api', '/echo', {});
+  await handle.wait({ timeout: 30_000 });
+  const row = await handle.wait({ timeout: 1_000 });
+  assert.equal(row.status, 'success');
+});
+
+void test('wait() rejects with JobFailedError carrying every attempt\'s error', async () => {
+  const handle = await runner.jobs.run('api', '/status/500', {}, { maxRetries: 1 });
+  const failure = await handle.wait({ timeout: 30_000 }).then(
+    () => assert.fail('expected JobFailedError'),
+    (error: unknown) => error,
+  );
+  assert.ok(failure instanceof JobFailedError, String(failure));
+  assert.deepEqual(failure.errors.map((e) => [e.attempt, e.code]), [[1, 500], [2, 500]]);
+});
+
+void test('wait() rejects with JobKilledError when the job is killed, and with WaitTimeoutError when time runs out first', async () => {
+  const handle = await runner.jobs.run('api', '/echo', {}, { delay: 60_000 });
+  const timedOut = await handle.wait({ timeout: 300 }).catch((error: unknown) => error);
+  assert.ok(timedOut instanceof WaitTimeoutError, String(timedOut));
+  assert.equal(timedOut.status, 'pending');
+  const waiting = handle.wait({ timeout: 30_000 }).catch((error: unknown) => error);
+  await handle.kill();
+  const killed = await waiting;
+  assert.ok(killed instanceof JobKilledError, String(killed));
+  assert.equal(backend.requestsFor(handle.id).length, 0);
+});
+
+void test('a handle rebuilt from an id on another connection waits for the same job', async () => {
+  const handle = await runner.jobs.run('api', '/slow', { ms: 300 });
+  const elsewhere = otherProcess.jobs.handle(handle.id);
+  const row = await elsewhere.wait({ timeout: 30_000 });
+  assert.equal(row.status, 'success');
+  assert.deepEqual(row.result, { slept: true });
+});
+
+void test('20 racing enqueues of one idempotency key from two connections make one job, and the backend gets that key', async () => {
+  const key = `order-${Date.now()}`;
+  const ids = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => (i % 2 ? otherProcess : runner).jobs.enqueue('api', '/echo', { n: i }, { idempotencyKey: key })),
+  );
+  assert.equal(new Set(ids).size, 1, `one job for the key, got ${new Set(ids).size}`);
+  const [rows] = await relay.db.query<[unknown[]]>('SELECT id FROM job WHERE idempotency_key = $key', { key });
+  assert.equal(rows.length, 1);
+  const row = await runner.jobs.handle(ids[0]!).wait({ timeout: 30_000 });
+  assert.equal(row.status, 'success');
+  const requests = backend.requestsFor(ids[0]!);
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0]!.headers['idempotency-key'], key);
+  // Without a key, the workflow id is sent, as before.
+  const plain = await runner.jobs.run('api', '/echo', {});
+  await plain.wait({ timeout: 30_000 });
+  assert.equal(backend.requestsFor(plain.id)[0]!.headers['idempotency-key'], plain.id);
+});
+
+void test('a retried job with an idempotency key sends the key with ~retry-1, so the backend does not replay the first answer', async () => {
+  const key = `invoice-${Date.now()}`;
+  const handle = await runner.jobs.run('api', '/status/500', {}, { maxRetries: 0, idempotencyKey: key });
+  await assert.rejects(handle.wait({ timeout: 30_000 }), JobFailedError);
+  await handle.retry();
+  await assert.rejects(handle.wait({ timeout: 30_000 }), JobFailedError);
+  assert.deepEqual(backend.requestsFor(handle.id).map((r) => r.headers['idempotency-key']), [key, `${key}~retry-1`]);
+});
