@@ -3,6 +3,7 @@
 export { createRunner, type Runner, type RunnerOptions, type RunnerMode } from './runner/createRunner.js';
 export { JobsClient, type EnqueueOptions } from './jobsClient.js';
 export { JobHandle, type WaitOptions } from './jobHandle.js';
+export { JobBuilder, PRIORITY_NAMES, type Priority, type PriorityName } from './jobBuilder.js';
 export { loadConfig, configFromObject, type ConfigObject, type LoadConfigOptions } from './config/loadConfig.js';
 export { deploySchema } from './db/deploySchema.js';
 export { openSurreal } from './db/connect.js';

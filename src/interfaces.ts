@@ -97,6 +97,10 @@ export interface JobRow {
   killRequestedAt?: Date;
   /** The enqueuer's key: at most one job per (table, key); sent as `Idempotency-Key`. */
   idempotencyKey?: string;
+  /** 1 (critical) … 5 (lowest); 3 (normal) by default. Stored now; scheduling by it comes with queues. */
+  priority?: number;
+  /** Named queue; stored now; scheduling by it comes with queues. */
+  queue?: string;
 }
 
 /** Everything the job workflow needs; contains no secret. */

@@ -18,6 +18,7 @@ import { deleteFinishedJobs } from './sql/deleteFinishedJobs.js';
 import { createJob } from './sql/createJob.js';
 import { findJobByIdempotencyKey } from './sql/findJobByIdempotencyKey.js';
 import { JobHandle } from './jobHandle.js';
+import { JobBuilder, checkQueueName, priorityLevel, type Priority } from './jobBuilder.js';
 import { requestKill } from './sql/requestKill.js';
 import { workflowIdFor } from './workflows/workflowId.js';
 import { buildWorkflowInput, maxRetriesProblem } from './bridge/buildWorkflowInput.js';
@@ -39,6 +40,10 @@ export interface EnqueueOptions {
    * Sent to the backend as `Idempotency-Key` (default: the job's workflow id). 1–255 characters.
    */
   idempotencyKey?: string;
+  /** critical, high, normal (default), low, or 1 (first) … 5 (last). Stored now; used by queues later. */
+  priority?: Priority;
+  /** A named queue. Stored now; used by queues later. */
+  queue?: string;
 }
 
 export interface JobsClientDeps {
@@ -68,6 +73,16 @@ export class JobsClient {
   /** Enqueues like Sp00ky's `db.run` and returns a handle on the job (see enqueue). */
   async run(backendName: string, path: string, payload: unknown, options: EnqueueOptions = {}): Promise<JobHandle> {
     return this.handle(await this.enqueue(backendName, path, payload, options));
+  }
+
+  /** A lazy builder: `.delay('5m').priority('high').retries(5).enqueue()` → handle. */
+  background(backendName: string, path: string, payload: unknown): JobBuilder {
+    return new JobBuilder((options) => this.run(backendName, path, payload, options));
+  }
+
+  /** Enqueues at once with the defaults and returns a handle (the builder's shorthand). */
+  bg(backendName: string, path: string, payload: unknown): Promise<JobHandle> {
+    return this.run(backendName, path, payload);
   }
 
   /** A handle on an existing job, e.g. from an id stored by another process. */
@@ -110,6 +125,8 @@ export class JobsClient {
       const existing = await findJobByIdempotencyKey(this.deps.db(), backend.table, key);
       if (existing) return existing;
     }
+    const priority = options.priority === undefined ? undefined : checked(() => priorityLevel(options.priority!));
+    if (options.queue !== undefined) checked(() => checkQueueName(options.queue!));
     const row = {
       path,
       payload: JSON.stringify(payload ?? {}),
@@ -119,6 +136,8 @@ export class JobsClient {
       timeout: options.timeout,
       assigned_to: options.assignedTo ? new StringRecordId(options.assignedTo) : undefined,
       idempotency_key: key,
+      priority,
+      queue: options.queue,
     };
     try {
       return await createJob(this.deps.db(), shape, backend.table, row);
@@ -253,5 +272,14 @@ export class JobsClient {
       new Promise((resolve) => (timer = setTimeout(resolve, KILL_SETTLE_TIMEOUT_MS))),
     ]);
     clearTimeout(timer);
+  }
+}
+
+/** Runs a check, turning its RangeError into the API's InvalidJobError. */
+function checked<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new InvalidJobError('(new)', (error as Error).message);
   }
 }

@@ -1,7 +1,7 @@
 // Shared command-line options and value parsers (bad values → commander usage errors, exit 2).
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ConfigOverrides } from '../config/loadConfig.js';
-import { parseDuration } from './parseDuration.js';
+import { parseDuration } from '../duration.js';
 
 export interface ConnectionOptions {
   url?: string;

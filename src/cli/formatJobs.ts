@@ -2,7 +2,7 @@
 // and the one-line outcomes of kill/retry/clear. No I/O; `now` and widths are passed in.
 import type { JobStatus, KillOutcome, RetryOutcome } from '../interfaces.js';
 import type { JobStats, JobView } from './jobsBackend.js';
-import { formatDuration } from './parseDuration.js';
+import { formatDuration } from '../duration.js';
 import { NO_COLORS, displayWidth, padEnd, truncate, type Colors } from './output.js';
 
 export const LIST_COLUMNS = ['ID', 'BACKEND', 'PATH', 'STATUS', 'RETRY', 'AGE', 'LAST ERROR'] as const;

@@ -56,6 +56,8 @@ const rawJobRow = z
     run: z.number().int().positive().optional().default(1),
     kill_requested_at: dateLike.nullish(),
     idempotency_key: z.string().nullish(),
+    priority: z.number().int().min(1).max(5).optional().default(3),
+    queue: z.string().nullish(),
   })
   .loose();
 
@@ -97,6 +99,8 @@ export function parseJobRow(raw: unknown): ParsedJobRow {
       run: r.run,
       killRequestedAt: r.kill_requested_at ?? undefined,
       idempotencyKey: r.idempotency_key ?? undefined,
+      priority: r.priority,
+      queue: r.queue ?? undefined,
     },
   };
 }

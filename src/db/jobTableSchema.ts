@@ -35,6 +35,8 @@ DEFINE FIELD OVERWRITE kill_requested_at ON ${t} TYPE option<datetime> ${systemO
 DEFINE INDEX IF NOT EXISTS ${t}_status_created ON ${t} FIELDS status, created_at;
 DEFINE FIELD IF NOT EXISTS idempotency_key ON ${t} TYPE option<string> ASSERT $value = NONE OR string::len($value) IN 1..=255 ${readOnlyForUsers};
 DEFINE INDEX IF NOT EXISTS ${t}_idempotency_key ON ${t} FIELDS idempotency_key UNIQUE;
+DEFINE FIELD IF NOT EXISTS priority ON ${t} TYPE int DEFAULT ALWAYS 3 ASSERT $value IN 1..=5 ${readOnlyForUsers};
+DEFINE FIELD IF NOT EXISTS queue ON ${t} TYPE option<string> ${readOnlyForUsers};
 `;
 }
 

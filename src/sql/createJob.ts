@@ -12,6 +12,8 @@ export interface NewJobRow {
   timeout?: number;
   assigned_to?: unknown;
   idempotency_key?: string;
+  priority?: number;
+  queue?: string;
 }
 
 export async function createJob(db: Surreal, shape: TableShape, table: string, row: NewJobRow): Promise<string> {

@@ -113,3 +113,35 @@ void test('a retried job with an idempotency key sends the key with ~retry-1, so
   await assert.rejects(handle.wait({ timeout: 30_000 }), JobFailedError);
   assert.deepEqual(backend.requestsFor(handle.id).map((r) => r.headers['idempotency-key']), [key, `${key}~retry-1`]);
 });
+
+void test('the fluent builder writes every option on the row, honours the delay, and returns a handle that waits', async () => {
+  const key = `builder-${Date.now()}`;
+  const handle = await runner.jobs
+    .background('api', '/echo', { via: 'builder' })
+    .delay('1s')
+    .priority('high')
+    .retries(2)
+    .strategy('exponential')
+    .timeout('20s')
+    .queue('emails')
+    .idempotencyKey(key)
+    .enqueue();
+  const queued = await handle.get();
+  assert.deepEqual(
+    [queued.delayMs, queued.priority, queued.maxRetries, queued.retryStrategy, queued.timeoutSeconds, queued.queue, queued.idempotencyKey],
+    [1000, 2, 2, 'exponential', 20, 'emails', key],
+  );
+  const row = await handle.wait({ timeout: 30_000 });
+  assert.equal(row.status, 'success');
+  const called = backend.requestsFor(handle.id)[0]!.receivedAt;
+  assert.ok(called >= row.createdAt.getTime() + 1000 - 20, 'the backend was not called before the delay');
+});
+
+void test('bg() enqueues at once with the defaults; .at() with a past date runs at once', async () => {
+  const quick = await runner.jobs.bg('api', '/echo', {});
+  const row = await quick.wait({ timeout: 30_000 });
+  assert.deepEqual([row.status, row.priority, row.maxRetries, row.delayMs], ['success', 3, 3, 0]);
+  const late = await runner.jobs.background('api', '/echo', {}).at(new Date(Date.now() - 3_600_000)).enqueue();
+  assert.equal((await late.get()).delayMs, 0);
+  assert.equal((await late.wait({ timeout: 30_000 })).status, 'success');
+});

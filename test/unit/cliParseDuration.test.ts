@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatDuration, parseDuration } from '../../src/cli/parseDuration.js';
+import { formatDuration, parseDuration } from '../../src/duration.js';
 import { backoffDelays, withRetries } from '../../src/cli/retry.js';
 
 void test('parseDuration reads bare milliseconds and unit suffixes', () => {

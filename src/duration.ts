@@ -1,4 +1,4 @@
-// Durations on the command line: `1500` (ms), `250ms`, `30s`, `5m`, `1h30m`, `2d`, `1.5s`.
+// Durations for the command line and the job builder: `1500` (ms), `250ms`, `30s`, `5m`, `1h30m`, `2d`, `1.5s`.
 // Pure; returns whole milliseconds and throws a RangeError saying what was expected.
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
