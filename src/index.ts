@@ -1,6 +1,6 @@
 // spooky-temporal: run the outbox jobs of SurrealDB (Sp00ky) apps as Temporal workflows.
 // Public API; everything else is internal.
-export { createRunner, type Runner, type RunnerOptions, type RunnerMode } from './runner/createRunner.js';
+export { createRunner, type Runner, type RunnerOptions, type RunnerMode, type StopOptions } from './runner/createRunner.js';
 export { JobsClient, type EnqueueOptions } from './jobsClient.js';
 export { JobHandle, type WaitOptions } from './jobHandle.js';
 export { JobBuilder, PRIORITY_NAMES, type Priority, type PriorityName } from './jobBuilder.js';
@@ -10,6 +10,6 @@ export { openSurreal } from './db/connect.js';
 export { startDevServer, type DevServer, type DevServerOptions } from './temporal/devServer.js';
 export { JOB_SEARCH_ATTRIBUTES } from './workflows/searchAttributes.js';
 export { workflowIdFor } from './workflows/workflowId.js';
-export type { JobEvent } from './runner/jobEvents.js';
+export type { JobEvent, JobLifecycleEvent, JobLifecycleEventName, JobEventMap } from './runner/jobEvents.js';
 export * from './interfaces.js';
 export * from './errors.js';

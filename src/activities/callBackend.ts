@@ -1,6 +1,6 @@
 // The one HTTP call of one attempt. It never retries by itself: the workflow owns retries,
 // so every attempt and every wait is visible in the workflow's history.
-import { CancelledFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { BackendConfig } from '../interfaces.js';
 import { resolveBackendUrl } from './resolveBackendUrl.js';
 import { isRetryableStatus, parseRetryAfterMs } from './classifyResponse.js';
@@ -26,6 +26,8 @@ export async function callBackend(
   backend: BackendConfig,
   assertDeclaredPath: (path: string) => void,
   input: CallBackendInput,
+  /** Aborted when the runner stops and its drain timeout has passed. */
+  drain?: AbortSignal,
 ): Promise<CallBackendOutcome> {
   // Checked again here, not only in the bridge: nothing but a declared path on the
   // configured base URL may ever be called, whatever reached the workflow's input.
@@ -41,13 +43,13 @@ export async function callBackend(
   const cancellation = context.cancellationSignal;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), input.timeoutMs);
-  // Cancellation reaches an activity only through heartbeats.
+  // Cancellation reaches an activity only through heartbeats. None at the start: each is a
+  // server write, and the heartbeat timeout already counts from the start.
   const heartbeats = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
-  context.heartbeat();
   try {
     const response = await fetch(url, {
       method: 'POST',
-      signal: AbortSignal.any([cancellation, timeout.signal]),
+      signal: AbortSignal.any([cancellation, timeout.signal, ...(drain ? [drain] : [])]),
       redirect: 'manual', // a redirect could lead to another host
       headers: {
         'content-type': 'application/json',
@@ -75,6 +77,11 @@ export async function callBackend(
       throw cancellation.reason instanceof CancelledFailure
         ? cancellation.reason
         : new CancelledFailure(String(cancellation.reason ?? 'cancelled'));
+    }
+    if (drain?.aborted) {
+      // Not the job's failure: the attempt fails as an activity and Temporal runs it again on
+      // another worker, with the same claim key, without counting a retry.
+      throw ApplicationFailure.retryable('the worker stopped before the call finished (drain timeout); the attempt runs again elsewhere', 'WorkerStopping');
     }
     if (timeout.signal.aborted) {
       return { ok: false, code: 'timeout', reason: `no response within ${input.timeoutMs} ms`, retryable: true };

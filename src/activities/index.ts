@@ -19,6 +19,8 @@ export interface ActivityDeps {
   /** Throws when a path is not declared by the backend's OpenAPI spec. */
   assertDeclaredPath: (backend: string, path: string) => void;
   events: JobEvents;
+  /** Aborted by `runner.stop({ drainTimeout })` once the timeout passes: calls in flight stop. */
+  drain?: AbortSignal;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -29,7 +31,7 @@ export function createActivities(deps: ActivityDeps) {
       throw ApplicationFailure.retryable(`cannot read the definition of table ${table}: ${(cause as Error).message}`);
     }
   };
-  const call = callConfiguredBackend(deps.assertDeclaredPath);
+  const call = callConfiguredBackend(deps.assertDeclaredPath, deps.drain);
   const attemptDeps = { db: deps.db, shapeOf, identity: deps.identity, events: deps.events, call, backends: deps.backends };
 
   return {

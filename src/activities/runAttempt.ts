@@ -152,10 +152,11 @@ function publishOutcome(events: JobEvents, input: AttemptInput, decision: Attemp
 /** `callBackend` for a backend name that may not be configured on this worker. */
 export function callConfiguredBackend(
   assertDeclaredPath: (backend: string, path: string) => void,
+  drain?: AbortSignal,
 ): AttemptDeps['call'] {
   return (backend, input) =>
     backend
-      ? callBackend(backend, (path) => assertDeclaredPath(backend.name, path), input)
+      ? callBackend(backend, (path) => assertDeclaredPath(backend.name, path), input, drain)
       : Promise.resolve({
           ok: false,
           code: 'invalid',

@@ -46,6 +46,11 @@ export interface RunnerOptions {
   bridge?: Pick<BridgeOptions, 'pageSize' | 'reconcileIntervalMs' | 'healthCheckIntervalMs' | 'reconnectBaseDelayMs' | 'startConcurrency' | 'staleProcessingMs' | 'recheckRunningMs'>;
 }
 
+export interface StopOptions {
+  /** Milliseconds to let calls in flight finish; default: up to the longest HTTP timeout plus 5 s. */
+  drainTimeout?: number;
+}
+
 export interface Runner {
   readonly config: RunnerConfig;
   readonly jobs: JobsClient;
@@ -53,8 +58,12 @@ export interface Runner {
   readonly client: Client;
   readonly db: Surreal;
   start(): Promise<void>;
-  /** Stops the bridge, then drains the workers (in-flight calls finish), then closes what it opened. */
-  stop(): Promise<void>;
+  /**
+   * Stops the bridge, then drains the workers: no new work is taken, calls in flight finish.
+   * With `drainTimeout` (ms), calls still in flight then are aborted and their attempts run
+   * again on another worker, without counting a retry. Then closes what it opened.
+   */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 export async function createRunner(options: RunnerOptions = {}): Promise<Runner> {
@@ -69,6 +78,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
     : await DbConnection.open(options.openDb ?? (() => openSurreal(config.surreal)));
   const shapes = new TableShapes(() => connection.db);
   const events = new JobEvents();
+  const drain = new AbortController();
 
   let ownedClientConnection: Connection | undefined;
   let client = options.temporalClient;
@@ -82,6 +92,10 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
   }
   const temporalClient = client;
   const jobs = new JobsClient({ db: () => connection.db, client: temporalClient, registry, shapes, events });
+  events.configure({
+    readRow: (jobId) => jobs.get(jobId),
+    onListenerError: (error, event) => logger.warn({ err: error, event }, 'a job event listener threw; the runner goes on'),
+  });
 
   let bridge: JobBridge | undefined;
   let workers: Worker[] = [];
@@ -121,6 +135,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
             backends: registry.backends,
             assertDeclaredPath: (backend, path) => registry.assertDeclaredPath(backend, path),
             events,
+            drain: drain.signal,
           },
         });
         workerRuns = workers.map((worker) =>
@@ -142,10 +157,13 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
       );
     },
 
-    async stop() {
+    async stop(stopOptions: StopOptions = {}) {
       await bridge?.stop();
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      const drainTimer =
+        stopOptions.drainTimeout === undefined ? undefined : setTimeout(() => drain.abort(), Math.max(0, stopOptions.drainTimeout));
       await Promise.all(workerRuns);
+      clearTimeout(drainTimer);
       await ownedWorkerConnection?.close();
       await ownedClientConnection?.close();
       await connection.close();

@@ -9,8 +9,9 @@ import { JobFailedError, JobKilledError, WaitTimeoutError } from '../../src/erro
 import { createRunner, type Runner } from '../../src/runner/createRunner.js';
 import { silentLogger } from '../../src/logger.js';
 import type { DevServer } from '../../src/temporal/devServer.js';
-import { startTestBackend, type TestBackend } from '../helpers/backend.js';
-import { startRunner, startTemporal, testConfig } from '../helpers/harness.js';
+import type { JobLifecycleEvent, JobLifecycleEventName } from '../../src/runner/jobEvents.js';
+import { json, startTestBackend, type TestBackend } from '../helpers/backend.js';
+import { startRunner, startTemporal, testConfig, waitFor } from '../helpers/harness.js';
 
 let temporal: DevServer;
 let backend: TestBackend;
@@ -144,4 +145,50 @@ void test('bg() enqueues at once with the defaults; .at() with a past date runs 
   const late = await runner.jobs.background('api', '/echo', {}).at(new Date(Date.now() - 3_600_000)).enqueue();
   assert.equal((await late.get()).delayMs, 0);
   assert.equal((await late.wait({ timeout: 30_000 })).status, 'success');
+});
+
+void test('typed events carry the error and the row (started, retrying, completed, failed, killed); throwing listeners break nothing', async () => {
+  const names: JobLifecycleEventName[] = ['job:started', 'job:retrying', 'job:completed', 'job:failed', 'job:killed'];
+  const seen = new Map<string, { name: JobLifecycleEventName; event: JobLifecycleEvent }[]>();
+  const listeners = names.map((name) => {
+    const listener = (event: JobLifecycleEvent) => seen.set(event.jobId, [...(seen.get(event.jobId) ?? []), { name, event }]);
+    runner.events.on(name, listener);
+    return [name, listener] as const;
+  });
+  const throwing = () => {
+    throw new Error('a bug in an app listener');
+  };
+  runner.events.on('job:completed', throwing);
+  runner.events.on('job', throwing);
+  const calls = new Map<string, number>();
+  backend.route('/flaky', (req, res) => {
+    const n = (calls.get(req.jobId) ?? 0) + 1;
+    calls.set(req.jobId, n);
+    json(res, n === 1 ? 503 : 200, { n });
+  });
+  try {
+    const flaky = await runner.jobs.run('api', '/flaky', {}, { maxRetries: 2 });
+    const failing = await runner.jobs.run('api', '/status/400', {});
+    const killed = await runner.jobs.run('api', '/echo', {}, { delay: 60_000 });
+    assert.equal((await flaky.wait({ timeout: 30_000 })).status, 'success');
+    await assert.rejects(failing.wait({ timeout: 30_000 }), JobFailedError);
+    await waitFor('the delayed job to start', () => seen.get(killed.id)?.some((e) => e.name === 'job:started'));
+    await killed.kill();
+    const namesOf = (id: string) => (seen.get(id) ?? []).map((e) => e.name).sort();
+    await waitFor('every event', () => namesOf(killed.id).length === 2 && namesOf(flaky.id).length === 3 && namesOf(failing.id).length === 2);
+    assert.deepEqual(namesOf(flaky.id), ['job:completed', 'job:retrying', 'job:started']);
+    assert.deepEqual(namesOf(failing.id), ['job:failed', 'job:started']);
+    assert.deepEqual(namesOf(killed.id), ['job:killed', 'job:started']);
+    const of = (id: string, name: JobLifecycleEventName) => seen.get(id)!.find((e) => e.name === name)!.event;
+    assert.equal(of(flaky.id, 'job:retrying').error?.code, 503);
+    assert.equal(of(flaky.id, 'job:completed').row?.status, 'success');
+    assert.equal(of(failing.id, 'job:failed').error?.code, 400);
+    assert.equal(of(failing.id, 'job:failed').row?.status, 'failed');
+    assert.equal(of(killed.id, 'job:killed').error?.code, 'killed');
+    assert.equal(calls.get(flaky.id), 2, 'the throwing listeners cost no extra attempt');
+  } finally {
+    for (const [name, listener] of listeners) runner.events.off(name, listener);
+    runner.events.off('job:completed', throwing);
+    runner.events.off('job', throwing);
+  }
 });
