@@ -16,6 +16,7 @@ import { failJob } from './sql/failJob.js';
 import { resetJobForRetry } from './sql/resetJobForRetry.js';
 import { deleteFinishedJobs } from './sql/deleteFinishedJobs.js';
 import { createJob } from './sql/createJob.js';
+import { createJobs } from './sql/createJobs.js';
 import { findJobByIdempotencyKey } from './sql/findJobByIdempotencyKey.js';
 import { JobHandle } from './jobHandle.js';
 import { JobBuilder, checkQueueName, priorityLevel, type Priority } from './jobBuilder.js';
@@ -101,6 +102,74 @@ export class JobsClient {
    * returns its id. With an idempotency key that is already taken, returns that job's id.
    */
   async enqueue(backendName: string, path: string, payload: unknown, options: EnqueueOptions = {}): Promise<string> {
+    const job = await this.#prepare(backendName, path, payload, options);
+    if (job.key !== undefined) {
+      const existing = await findJobByIdempotencyKey(this.deps.db(), job.table, job.key);
+      if (existing) return existing;
+    }
+    try {
+      return await createJob(this.deps.db(), job.shape, job.table, job.row);
+    } catch (error) {
+      // Another enqueue of the same key won the race: the unique index refused this one.
+      const winner = job.key === undefined ? undefined : await findJobByIdempotencyKey(this.deps.db(), job.table, job.key);
+      if (winner) return winner;
+      throw error;
+    }
+  }
+
+  /**
+   * Many enqueues in one transaction: all rows are written, or none. Every item is validated
+   * first; an invalid one throws InvalidJobError naming its index, and nothing is written.
+   * Items whose idempotency key exists (or repeats an earlier item's) get that job's handle.
+   */
+  async enqueueMany(items: readonly { backend: string; path: string; payload: unknown; options?: EnqueueOptions }[]): Promise<JobHandle[]> {
+    const jobs = await Promise.all(
+      items.map(async (item, index) => {
+        try {
+          return await this.#prepare(item.backend, item.path, item.payload, item.options ?? {});
+        } catch (error) {
+          if (error instanceof InvalidJobError) throw new InvalidJobError(`(new, item ${index})`, error.reason);
+          throw error;
+        }
+      }),
+    );
+    for (let tries = 1; ; tries++) {
+      const ids: (string | undefined)[] = await Promise.all(
+        jobs.map((job) => (job.key === undefined ? undefined : findJobByIdempotencyKey(this.deps.db(), job.table, job.key))),
+      );
+      const firstOfKey = new Map<string, number>();
+      const toCreate: number[] = [];
+      jobs.forEach((job, i) => {
+        if (ids[i] !== undefined) return;
+        const slot = job.key === undefined ? undefined : `${job.table}\u0000${job.key}`;
+        if (slot !== undefined && firstOfKey.has(slot)) return;
+        if (slot !== undefined) firstOfKey.set(slot, i);
+        toCreate.push(i);
+      });
+      const tables = [...new Set(toCreate.map((i) => jobs[i]!.table))];
+      try {
+        const created = await createJobs(
+          this.deps.db(),
+          tables.map((table) => {
+            const members = toCreate.filter((i) => jobs[i]!.table === table);
+            return { table, shape: jobs[members[0]!]!.shape, rows: members.map((i) => jobs[i]!.row) };
+          }),
+        );
+        tables.forEach((table, t) => toCreate.filter((i) => jobs[i]!.table === table).forEach((i, n) => (ids[i] = created[t]![n])));
+      } catch (error) {
+        // A key taken meanwhile by another enqueue: the transaction wrote nothing; look again.
+        if (tries < 3 && jobs.some((job) => job.key !== undefined)) continue;
+        throw error;
+      }
+      jobs.forEach((job, i) => {
+        if (ids[i] === undefined && job.key !== undefined) ids[i] = ids[firstOfKey.get(`${job.table}\u0000${job.key}`)!];
+      });
+      return ids.map((id) => this.handle(id!));
+    }
+  }
+
+  /** Checks one enqueue (backend, declared path, max_retries, payload schema, options) and builds its row. */
+  async #prepare(backendName: string, path: string, payload: unknown, options: EnqueueOptions) {
     const backend = this.deps.registry.byBackendName(backendName);
     if (!backend) {
       const known = [...this.deps.registry.backends.keys()].join(', ');
@@ -122,8 +191,6 @@ export class JobsClient {
       if (!shape.has('idempotency_key')) {
         throw new InvalidJobError('(new)', `table ${backend.table} has no idempotency_key field: run \`spooky-temporal schema deploy\` to add it`);
       }
-      const existing = await findJobByIdempotencyKey(this.deps.db(), backend.table, key);
-      if (existing) return existing;
     }
     const priority = options.priority === undefined ? undefined : checked(() => priorityLevel(options.priority!));
     if (options.queue !== undefined) checked(() => checkQueueName(options.queue!));
@@ -139,14 +206,7 @@ export class JobsClient {
       priority,
       queue: options.queue,
     };
-    try {
-      return await createJob(this.deps.db(), shape, backend.table, row);
-    } catch (error) {
-      // Another enqueue of the same key won the race: the unique index refused this one.
-      const winner = key === undefined ? undefined : await findJobByIdempotencyKey(this.deps.db(), backend.table, key);
-      if (winner) return winner;
-      throw error;
-    }
+    return { table: backend.table, shape, row, key };
   }
 
   async get(jobId: string): Promise<JobRow | undefined> {

@@ -16,11 +16,17 @@ export interface NewJobRow {
   queue?: string;
 }
 
-export async function createJob(db: Surreal, shape: TableShape, table: string, row: NewJobRow): Promise<string> {
+/** The row as written: pending, with only the fields the table has (Sp00ky's own tables may lack some). */
+export function jobContent(shape: TableShape, row: NewJobRow): Record<string, unknown> {
   const content: Record<string, unknown> = { status: 'pending' };
   for (const [field, value] of Object.entries(row)) {
     if (value !== undefined && shape.has(field)) content[field] = value;
   }
+  return content;
+}
+
+export async function createJob(db: Surreal, shape: TableShape, table: string, row: NewJobRow): Promise<string> {
+  const content = jobContent(shape, row);
   const [rows] = await db.query<[{ id: unknown }[]]>(`CREATE ${escapeIdent(table)} CONTENT $content RETURN id`, {
     content,
   });

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import type { Surreal } from 'surrealdb';
 import { startSurrealRelay, type SurrealRelay } from '../../chaos/surrealRelay.js';
 import { openSurreal } from '../../src/db/connect.js';
-import { JobFailedError, JobKilledError, WaitTimeoutError } from '../../src/errors.js';
+import { InvalidJobError, JobFailedError, JobKilledError, WaitTimeoutError } from '../../src/errors.js';
 import { createRunner, type Runner } from '../../src/runner/createRunner.js';
 import { silentLogger } from '../../src/logger.js';
 import type { DevServer } from '../../src/temporal/devServer.js';
@@ -191,4 +191,35 @@ void test('typed events carry the error and the row (started, retrying, complete
     runner.events.off('job:completed', throwing);
     runner.events.off('job', throwing);
   }
+});
+
+void test('enqueueMany writes all jobs in one transaction and returns handles; one invalid item writes nothing and is named', async () => {
+  const count = async () => (await relay.db.query<[{ n: number }[]]>('SELECT count() AS n FROM job GROUP ALL'))[0][0]?.n ?? 0;
+  const before = await count();
+  const invalid = await runner.jobs
+    .enqueueMany([
+      { backend: 'api', path: '/echo', payload: { n: 1 } },
+      { backend: 'api', path: '/not-declared', payload: {} },
+      { backend: 'api', path: '/echo', payload: { n: 3 } },
+    ])
+    .catch((error: unknown) => error);
+  assert.ok(invalid instanceof InvalidJobError, String(invalid));
+  assert.match(invalid.message, /item 1/);
+  assert.equal(await count(), before, 'nothing was written');
+
+  const key = `batch-${Date.now()}`;
+  const existing = await runner.jobs.enqueue('api', '/echo', { first: true }, { idempotencyKey: key });
+  const handles = await runner.jobs.enqueueMany([
+    ...Array.from({ length: 20 }, (_, n) => ({ backend: 'api', path: '/echo', payload: { n } })),
+    { backend: 'api', path: '/echo', payload: { again: true }, options: { idempotencyKey: key } },
+    { backend: 'api', path: '/echo', payload: { fresh: 1 }, options: { idempotencyKey: `${key}-new` } },
+    { backend: 'api', path: '/echo', payload: { fresh: 2 }, options: { idempotencyKey: `${key}-new` } },
+  ]);
+  assert.equal(handles.length, 23);
+  assert.equal(handles[20]!.id, existing, 'an existing key returns its job');
+  assert.equal(handles[21]!.id, handles[22]!.id, 'a key repeated in the batch makes one job');
+  assert.equal(await count(), before + 1 + 21);
+  const rows = await Promise.all(handles.map((h) => h.wait({ timeout: 60_000 })));
+  assert.ok(rows.every((row) => row.status === 'success'));
+  assert.deepEqual(rows.slice(0, 3).map((row) => row.result), [0, 1, 2].map((n) => ({ ok: true, echo: { n } })));
 });
