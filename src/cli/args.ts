@@ -1,4 +1,5 @@
 // Shared command-line options and value parsers (bad values → commander usage errors, exit 2).
+import { priorityLevel } from '../jobBuilder.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ConfigOverrides } from '../config/loadConfig.js';
 import { parseDuration } from '../duration.js';
@@ -59,6 +60,17 @@ export function intArg(what: string, min: number, max = Number.MAX_SAFE_INTEGER)
 
 export function portArg(value: string): number {
   return intArg('a TCP port', 0, 65_535)(value);
+}
+
+/** A priority name or level: `high`, `3`. */
+export function priorityArg(value: string): string | number {
+  const level = /^\d+$/.test(value.trim()) ? Number(value) : value.trim();
+  try {
+    priorityLevel(level);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return level;
 }
 
 export function durationArg(value: string): number {

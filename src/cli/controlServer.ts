@@ -57,6 +57,9 @@ const enqueueBody = z
     retryStrategy: z.enum(['linear', 'exponential']).optional(),
     timeout: z.number().int().positive().optional(),
     assignedTo: z.string().min(1).optional(),
+    idempotencyKey: z.string().min(1).max(255).optional(),
+    priority: z.union([z.string(), z.number()]).optional(),
+    queue: z.string().min(1).optional(),
   })
   .strict();
 

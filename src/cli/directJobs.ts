@@ -1,5 +1,6 @@
 // JobsBackend over a JobsClient: SurrealDB directly, Temporal for kill/retry/clear --all.
 // Used by `jobs --url ...` (opens its own connections) and inside `dev` (borrows the runner's).
+import type { Priority } from '../jobBuilder.js';
 import { Client, Connection } from '@temporalio/client';
 import type { Surreal } from 'surrealdb';
 import type { RunnerConfig } from '../interfaces.js';
@@ -158,6 +159,9 @@ export class DirectJobs implements JobsBackend {
       ...(request.retryStrategy !== undefined ? { retryStrategy: request.retryStrategy } : {}),
       ...(request.timeout !== undefined ? { timeout: request.timeout } : {}),
       ...(request.assignedTo !== undefined ? { assignedTo: request.assignedTo } : {}),
+      ...(request.idempotencyKey !== undefined ? { idempotencyKey: request.idempotencyKey } : {}),
+      ...(request.priority !== undefined ? { priority: request.priority as Priority } : {}),
+      ...(request.queue !== undefined ? { queue: request.queue } : {}),
     });
   }
 

@@ -46,6 +46,10 @@ export interface EnqueueRequest {
   retryStrategy?: RetryStrategy;
   timeout?: number;
   assignedTo?: string;
+  idempotencyKey?: string;
+  /** critical, high, normal, low, or 1–5. */
+  priority?: string | number;
+  queue?: string;
 }
 
 export interface BackendInfo {
@@ -88,6 +92,9 @@ export function toJobView(row: JobRow, backendOf: (table: string) => string | un
     ...(row.timeoutSeconds !== undefined ? { timeoutSeconds: row.timeoutSeconds } : {}),
     ...(row.assignedTo !== undefined ? { assignedTo: row.assignedTo } : {}),
     ...(row.assignee !== undefined ? { assignee: row.assignee } : {}),
+    ...(row.idempotencyKey !== undefined ? { idempotencyKey: row.idempotencyKey } : {}),
+    ...(row.priority !== undefined ? { priority: row.priority } : {}),
+    ...(row.queue !== undefined ? { queue: row.queue } : {}),
     errors: row.errors,
     ...(row.result !== undefined ? { result: row.result } : {}),
     createdAt: row.createdAt.toISOString(),

@@ -1,7 +1,7 @@
 // `jobs`: the dashboard (no subcommand), list, get, kill, retry, clear, enqueue.
 import { Option, type Command } from 'commander';
 import type { JobStatus, RetryStrategy } from '../../interfaces.js';
-import { addConnectionOptions, durationArg, intArg, secondsArg, statusOption } from '../args.js';
+import { addConnectionOptions, durationArg, intArg, priorityArg, secondsArg, statusOption } from '../args.js';
 import { UsageError } from '../cliErrors.js';
 import { clearLines, footerLines, jobDetailLines, jobTableLines, killLine, retryLine } from '../formatJobs.js';
 import { temporalUiLink, type JobsBackend } from '../jobsBackend.js';
@@ -158,16 +158,28 @@ Examples:
     .addOption(new Option('--retry-strategy <strategy>', 'wait between attempts (default linear)').choices(['linear', 'exponential']))
     .option('--timeout <seconds>', 'HTTP timeout for this job, if the backend allows overriding it', secondsArg)
     .option('--assigned-to <record>', 'record the job belongs to, e.g. thread:abc')
+    .option('--idempotency-key <key>', 'at most one job per key: an existing key prints that job\'s id')
+    .option('--priority <priority>', 'critical, high, normal, low, or 1 (first) to 5 (last)', priorityArg)
+    .option('--queue <name>', 'a named queue (stored on the row)')
     .addHelpText(
       'after',
-      `\nExample:\n  $ spooky-temporal jobs enqueue api /send-reminder '{"to":"ada@example.com"}' --delay 5m --max-retries 5\n`,
+      `\nExample:\n  $ spooky-temporal jobs enqueue api /send-reminder '{"to":"ada@example.com"}' --delay 5m --max-retries 5 --idempotency-key reminder-42\n`,
     )
     .action(
       async (
         backendName: string,
         path: string,
         payloadText: string,
-        options: { delay?: number; maxRetries?: number; retryStrategy?: RetryStrategy; timeout?: number; assignedTo?: string },
+        options: {
+          delay?: number;
+          maxRetries?: number;
+          retryStrategy?: RetryStrategy;
+          timeout?: number;
+          assignedTo?: string;
+          idempotencyKey?: string;
+          priority?: string | number;
+          queue?: string;
+        },
         command: Command,
       ) => {
         let payload: unknown;
