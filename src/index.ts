@@ -3,6 +3,8 @@
 export { createRunner, type Runner, type RunnerOptions, type RunnerMode, type StopOptions } from './runner/createRunner.js';
 export { JobsClient, type EnqueueOptions } from './jobsClient.js';
 export { JobHandle, type WaitOptions } from './jobHandle.js';
+export { typedJobs, type TypedJobs, type JobPayloadMap } from './typedJobs.js';
+export { generateJobTypes } from './generateJobTypes.js';
 export { JobBuilder, PRIORITY_NAMES, type Priority, type PriorityName } from './jobBuilder.js';
 export { loadConfig, configFromObject, type ConfigObject, type LoadConfigOptions } from './config/loadConfig.js';
 export { deploySchema } from './db/deploySchema.js';

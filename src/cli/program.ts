@@ -7,6 +7,7 @@ import { registerDevCommand } from './commands/dev.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerSchemaCommands } from './commands/schema.js';
 import { registerJobsCommands } from './commands/jobs.js';
+import { registerTypesCommand } from './commands/types.js';
 
 function version(): string {
   try {
@@ -38,5 +39,6 @@ Examples:
   registerStartCommand(program);
   registerSchemaCommands(program);
   registerJobsCommands(program);
+  registerTypesCommand(program);
   return program;
 }
