@@ -1,6 +1,8 @@
 // The developers' API on the real components: jobs.run → a handle that waits (pushed by a
 // LIVE SELECT, not polled), typed failures, handles rebuilt from an id, idempotency keys.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { Surreal } from 'surrealdb';
 import { startSurrealRelay, type SurrealRelay } from '../../chaos/surrealRelay.js';
@@ -19,11 +21,12 @@ let relay: SurrealRelay;
 let runner: Runner;
 let otherConnection: Surreal;
 let otherProcess: Runner; // a second API client on its own connection, as another process would have
+let config: ReturnType<typeof testConfig>;
 
 before(async () => {
   [temporal, backend] = await Promise.all([startTemporal(), startTestBackend()]);
   relay = await startSurrealRelay({ url: 'mem://', namespace: 'test', database: 'handles' });
-  const config = testConfig(temporal, backend.url, { backendOverrides: { timeoutSeconds: 30 } });
+  config = testConfig(temporal, backend.url, { backendOverrides: { timeoutSeconds: 30 } });
   runner = await startRunner({ db: relay.db, config, deploySchema: true });
   otherConnection = await openSurreal({ url: relay.url, namespace: 'test', database: 'handles' });
   otherProcess = await createRunner({ db: otherConnection, config, logger: silentLogger() });
@@ -37,7 +40,7 @@ after(async () => {
   await temporal?.stop();
 });
 
-void test('jobs.run returns a handle; wait() resolves with the final row and its result right after the success write', async () => {
+void test('jobs.run returns a handle; wait() resolves with the final row and its result right after the success write', async (t) => {
   const handle = await runner.jobs.run('api', '/echo', { hello: 'world' });
   assert.match(handle.id, /^job:/);
   const row = await handle.wait({ timeout: 30_000 });
@@ -46,6 +49,7 @@ void test('jobs.run returns a handle; wait() resolves with the final row and its
   assert.deepEqual(row.result, { ok: true, echo: { hello: 'world' } });
   assert.ok(row.updatedAt, 'the row has updated_at');
   const lag = resolvedAt - row.updatedAt.getTime();
+  t.diagnostic(`wait() resolved ${lag} ms after the success write`);
   assert.ok(lag < 500, `wait() resolved ${lag} ms after the success write (it is pushed, not polled)`);
   assert.equal(await handle.status(), 'success');
 });
@@ -222,4 +226,24 @@ void test('enqueueMany writes all jobs in one transaction and returns handles; o
   const rows = await Promise.all(handles.map((h) => h.wait({ timeout: 60_000 })));
   assert.ok(rows.every((row) => row.status === 'success'));
   assert.deepEqual(rows.slice(0, 3).map((row) => row.result), [0, 1, 2].map((n) => ({ ok: true, echo: { n } })));
+});
+
+void test('20 enqueues of one idempotency key racing from two processes make one job', async () => {
+  const key = `two-processes-${Date.now()}`;
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('../helpers/enqueueInAnotherProcess.ts', import.meta.url)), relay.url, JSON.stringify(config), key, '10'],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await waitFor('the other process to connect', () => (out.startsWith('ready\n') ? true : child.exitCode !== null ? assert.fail(`it exited with ${child.exitCode}`) : undefined), 60_000);
+  child.stdin.write('go\n'); // both start now
+  const ours = await Promise.all(Array.from({ length: 10 }, (_, n) => runner.jobs.enqueue('api', '/echo', { n }, { idempotencyKey: key })));
+  assert.equal(await exited, 0);
+  const theirs = JSON.parse(out.slice('ready\n'.length)) as string[];
+  assert.equal(new Set([...ours, ...theirs]).size, 1, 'one job for the key across both processes');
+  const [rows] = await relay.db.query<[unknown[]]>('SELECT id FROM job WHERE idempotency_key = $key', { key });
+  assert.equal(rows.length, 1);
 });
