@@ -58,7 +58,10 @@ void test('a runner stopped during a delay and replaced by new instances runs th
 void test('two bridges at once start each job once: every backend is called exactly once', async () => {
   const db = await freshDb();
   const config = testConfig(temporal, backend.url);
-  const early = await Promise.all(Array.from({ length: 10 }, () => insertJob(db, { path: '/echo' })));
+  // One at a time: the first CREATE also creates the table, and concurrent first writes to a
+  // table that does not exist yet conflict inside SurrealDB.
+  const early: string[] = [];
+  for (let i = 0; i < 10; i++) early.push(await insertJob(db, { path: '/echo' }));
   const [a, b] = await Promise.all([
     startRunner({ db, config, deploySchema: true, identity: 'a' }),
     startRunner({ db, config, identity: 'b' }),
