@@ -121,8 +121,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   };
 
   // ---------------------------------------------------------------- the load
-  const enqueue = async (index: number) => {
-    const kind = jobKind(random());
+  const enqueue = async (index: number, forced?: JobKind) => {
+    const kind = forced ?? jobKind(random());
     kinds[kind] = (kinds[kind] ?? 0) + 1;
     const delay = kind === 'delayed' ? 1_000 + Math.floor(random() * (options.maxDelayMs - 1_000)) : kind === 'kill-before-call' ? options.maxDelayMs : 0;
     const pathOf: Record<JobKind, string> = {
@@ -236,10 +236,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         break;
       }
       case 'kill-worker-during-call': {
-        const inCall = await Promise.race([
-          new Promise<string>((resolve) => (onCall = (jobId, p) => p.startsWith('/slow/1500') && resolve(jobId))),
-          sleep(10_000).then(() => undefined),
-        ]);
+        const nextSlowCall = (ms: number) =>
+          Promise.race([
+            new Promise<string>((resolve) => (onCall = (jobId, p) => p.startsWith('/slow/1500') && resolve(jobId))),
+            sleep(ms).then(() => undefined),
+          ]);
+        let inCall = await nextSlowCall(10_000);
+        if (!inCall && tries >= order.length) {
+          // Late in the run no slow call may be left: enqueue one to be interrupted (a `slow` job).
+          await enqueue(options.jobs, 'slow');
+          inCall = await nextSlowCall(30_000);
+        }
         onCall = undefined;
         if (inCall) await killWorkerOfJob(inCall, kind);
         break;

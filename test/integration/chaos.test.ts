@@ -17,7 +17,8 @@ void test('under SIGKILLs of workers and bridges, a Temporal restart and two bri
     log: () => undefined,
   });
   const summary = JSON.stringify(report);
-  assert.equal(report.jobs, 150, summary);
+  // 150, plus one slow job when the call-kill fault finds no call in flight late in the run.
+  assert.ok(report.jobs === 150 || report.jobs === 151, summary);
   assert.equal(report.faults, FAULT_KINDS.length, summary);
   assert.equal(report.lost, 0, summary);
   assert.equal(report.wrongly_failed, 0, summary);
