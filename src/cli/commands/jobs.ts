@@ -1,10 +1,10 @@
 // `jobs`: the dashboard (no subcommand), list, get, kill, retry, clear, enqueue.
 import { Option, type Command } from 'commander';
-import type { JobStatus, RetryStrategy } from '../../interfaces.js';
+import type { JobStatus } from '../../interfaces.js';
 import { addConnectionOptions, durationArg, intArg, priorityArg, secondsArg, statusOption } from '../args.js';
 import { UsageError } from '../cliErrors.js';
 import { clearLines, footerLines, jobDetailLines, jobTableLines, killLine, retryLine } from '../formatJobs.js';
-import { temporalUiLink, type JobsBackend } from '../jobsBackend.js';
+import { temporalUiLink, type EnqueueRequest, type JobsBackend } from '../jobsBackend.js';
 import { colorsFor } from '../output.js';
 import { openJobsBackend, temporalUiBase, type TargetOptions } from '../target.js';
 import { runDashboard } from '../dashboard/run.js';
@@ -170,16 +170,7 @@ Examples:
         backendName: string,
         path: string,
         payloadText: string,
-        options: {
-          delay?: number;
-          maxRetries?: number;
-          retryStrategy?: RetryStrategy;
-          timeout?: number;
-          assignedTo?: string;
-          idempotencyKey?: string;
-          priority?: string | number;
-          queue?: string;
-        },
+        options: Omit<EnqueueRequest, 'backend' | 'path' | 'payload'>,
         command: Command,
       ) => {
         let payload: unknown;
