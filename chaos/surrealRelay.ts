@@ -91,6 +91,9 @@ export async function startSurrealRelay(options: { url: string; namespace: strin
     close: async () => {
       for (const client of server.clients) client.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Let requests and live-query loops of the closed sockets settle before the engine is
+      // freed: closing it under them once made the native engine panic (an unwrap on None).
+      await new Promise((resolve) => setTimeout(resolve, 200));
       await db.close();
     },
   };
