@@ -97,10 +97,12 @@ export interface JobRow {
   killRequestedAt?: Date;
   /** The enqueuer's key: at most one job per (table, key); sent as `Idempotency-Key`. */
   idempotencyKey?: string;
-  /** 1 (critical) … 5 (lowest); 3 (normal) by default. Stored now; scheduling by it comes with queues. */
+  /** 1 (critical) … 5 (lowest); 3 (normal) by default. Temporal's task priority of the job's workflow. */
   priority?: number;
-  /** Named queue; stored now; scheduling by it comes with queues. */
+  /** Named queue (default `default`): the job runs only on runners that serve it. */
   queue?: string;
+  /** Tenant for fairness (default: `assignedTo`): backlogs of different keys are served in turn. */
+  fairnessKey?: string;
 }
 
 /** Everything the job workflow needs; contains no secret. */

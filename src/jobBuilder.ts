@@ -1,6 +1,6 @@
 // The fluent builder of `jobs.background(backend, path, payload)`: collects options, checks each
 // at once (a bad value throws where it is written, saying what is accepted), enqueues on
-// `.enqueue()`. Room is left for the scheduling options: priority and queue are stored now.
+// `.enqueue()`.
 import { parseDuration } from './duration.js';
 import type { RetryStrategy } from './interfaces.js';
 import type { EnqueueOptions } from './jobsClient.js';
@@ -35,6 +35,13 @@ function durationMs(value: number | string, what: string): number {
 export function checkQueueName(name: string): void {
   if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(name)) {
     throw new RangeError(`queue name ${JSON.stringify(name)}: expected 1–100 letters, digits, '_', '.' or '-', starting with a letter or digit`);
+  }
+}
+
+/** Fairness keys name a tenant; a long one is hashed to Temporal's 64 bytes by the bridge. */
+export function checkFairnessKey(key: string): void {
+  if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
+    throw new RangeError(`fairness key ${JSON.stringify(key)}: expected 1–255 characters, e.g. a tenant id`);
   }
 }
 
@@ -97,6 +104,13 @@ export class JobBuilder {
   /** The record the job belongs to, e.g. `thread:abc` (Sp00ky's assignedTo). */
   assignedTo(recordId: string): this {
     this.#options.assignedTo = recordId;
+    return this;
+  }
+
+  /** The tenant this job shares the workers with fairly (default: assignedTo). */
+  fairnessKey(key: string): this {
+    checkFairnessKey(key);
+    this.#options.fairnessKey = key;
     return this;
   }
 

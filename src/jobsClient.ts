@@ -18,13 +18,17 @@ import { deleteFinishedJobs } from './sql/deleteFinishedJobs.js';
 import { createJob } from './sql/createJob.js';
 import { createJobs } from './sql/createJobs.js';
 import { findJobByIdempotencyKey } from './sql/findJobByIdempotencyKey.js';
+import { ClearOptionsError, pruneJobs, type PruneOptions, type PruneResult } from './pruneJobs.js';
 import { JobHandle } from './jobHandle.js';
-import { JobBuilder, checkQueueName, priorityLevel, type Priority } from './jobBuilder.js';
+import { JobBuilder, checkFairnessKey, checkQueueName, priorityLevel, type Priority } from './jobBuilder.js';
 import { requestKill } from './sql/requestKill.js';
 import { workflowIdFor } from './workflows/workflowId.js';
 import { buildWorkflowInput, maxRetriesProblem } from './bridge/buildWorkflowInput.js';
 import { startJobWorkflow } from './bridge/startJobWorkflow.js';
 import { cancelJobWorkflow } from './bridge/cancelJobWorkflow.js';
+import { countPendingByQueue } from './sql/countPendingByQueue.js';
+import { taskQueuePollers } from './temporal/taskQueuePollers.js';
+import { taskQueueFor } from './runner/taskQueues.js';
 
 export interface EnqueueOptions {
   /** Record to link the job to (Sp00ky's `assignedTo`), e.g. `thread:abc`. */
@@ -41,10 +45,33 @@ export interface EnqueueOptions {
    * Sent to the backend as `Idempotency-Key` (default: the job's workflow id). 1–255 characters.
    */
   idempotencyKey?: string;
-  /** critical, high, normal (default), low, or 1 (first) … 5 (last). Stored now; used by queues later. */
+  /** critical, high, normal (default), low, or 1 (first) … 5 (last): Temporal's task priority. */
   priority?: Priority;
-  /** A named queue. Stored now; used by queues later. */
+  /** A named queue (default `default`): only runners serving it take the job. */
   queue?: string;
+  /** The tenant this job is fair to (default: assignedTo); at most 255 characters. */
+  fairnessKey?: string;
+}
+
+/** A queue with pending jobs, and whether any worker serves it. */
+export interface QueueStatus {
+  table: string;
+  backend: string;
+  queue: string;
+  taskQueue: string;
+  pending: number;
+  /** A worker polled its task queue in the last two minutes. */
+  served: boolean;
+  lastPollAt?: Date;
+}
+
+export interface ClearOptions {
+  /** Also delete pending jobs (their workflows are cancelled). Not with `olderThanMs` or `dryRun`. */
+  all?: boolean;
+  /** Only terminal jobs that finished more than this many ms ago (updated_at, else created_at). */
+  olderThanMs?: number;
+  /** Delete nothing; return per table how many jobs a real run would delete (rows: see prune). */
+  dryRun?: boolean;
 }
 
 export interface JobsClientDeps {
@@ -194,6 +221,14 @@ export class JobsClient {
     }
     const priority = options.priority === undefined ? undefined : checked(() => priorityLevel(options.priority!));
     if (options.queue !== undefined) checked(() => checkQueueName(options.queue!));
+    if (options.fairnessKey !== undefined) checked(() => checkFairnessKey(options.fairnessKey!));
+    // A Sp00ky table may lack the scheduling fields: refuse rather than drop what was asked for.
+    const asked = { priority: options.priority, queue: options.queue, fairness_key: options.fairnessKey };
+    for (const [field, value] of Object.entries(asked)) {
+      if (value !== undefined && !shape.has(field)) {
+        throw new InvalidJobError('(new)', `table ${backend.table} has no ${field} field: run \`spooky-temporal schema deploy\` to add it`);
+      }
+    }
     const row = {
       path,
       payload: JSON.stringify(payload ?? {}),
@@ -205,6 +240,7 @@ export class JobsClient {
       idempotency_key: key,
       priority,
       queue: options.queue,
+      fairness_key: options.fairnessKey,
     };
     return { table: backend.table, shape, row, key };
   }
@@ -229,6 +265,25 @@ export class JobsClient {
       }
     }
     return rows.sort((a, b) => (b.updatedAt ?? b.createdAt).getTime() - (a.updatedAt ?? a.createdAt).getTime());
+  }
+
+  /**
+   * Every queue with pending jobs, and whether a worker serves it (as the Temporal server saw
+   * its polls). A job on a queue no runner serves waits there, it is not lost: start a runner
+   * with that queue (`spooky-temporal start --queues <name>`).
+   */
+  async queues(): Promise<QueueStatus[]> {
+    const report: QueueStatus[] = [];
+    for (const table of this.tables) {
+      const backend = this.deps.registry.byTable(table)!;
+      const counts = await countPendingByQueue(this.deps.db(), await this.deps.shapes.get(table), table);
+      for (const [queue, pending] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+        const taskQueue = taskQueueFor(backend, queue);
+        const pollers = await taskQueuePollers(this.deps.client, this.deps.client.options.namespace, taskQueue);
+        report.push({ table, backend: backend.name, queue, taskQueue, pending, served: pollers.served, ...(pollers.lastPollAt ? { lastPollAt: pollers.lastPollAt } : {}) });
+      }
+    }
+    return report;
   }
 
   /**
@@ -295,8 +350,22 @@ export class JobsClient {
     throw new JobStateError(jobId, 'pending', 'no free retry number left for this job');
   }
 
-  /** Deletes terminal jobs; `all` also pending ones (their workflows are cancelled). Never processing jobs. */
-  async clear(options: { all?: boolean } = {}): Promise<Record<string, number>> {
+  /**
+   * Deletes terminal jobs; `all` also pending ones (their workflows are cancelled). Never processing jobs.
+   * With `olderThanMs`, only terminal jobs that finished longer ago, in batches (see pruneJobs).
+   * With `dryRun`, deletes nothing and returns what would go. Returns the count per table.
+   * Throws ClearOptionsError for `all` with `olderThanMs` or `dryRun`.
+   */
+  async clear(options: ClearOptions = {}): Promise<Record<string, number>> {
+    checkClearOptions(options);
+    if (options.olderThanMs !== undefined || options.dryRun) {
+      const result = await this.prune({
+        ...(options.olderThanMs !== undefined ? { olderThanMs: options.olderThanMs } : {}),
+        dryRun: options.dryRun ?? false,
+        sampleLimit: 0,
+      });
+      return result.counts;
+    }
     const counts: Record<string, number> = {};
     for (const table of this.tables) {
       const pending = options.all ? await listJobs(this.deps.db(), table, { status: 'pending', limit: 100_000 }) : [];
@@ -310,6 +379,15 @@ export class JobsClient {
       }
     }
     return counts;
+  }
+
+  /**
+   * Retention over every job table with the whole report: deletes (in batches) the terminal jobs
+   * that finished more than `olderThanMs` ago, or with `dryRun` counts them and lists the first
+   * rows. Without `olderThanMs`: every terminal job. Never pending or processing jobs.
+   */
+  prune(options: PruneOptions = {}): Promise<PruneResult> {
+    return pruneJobs(this.deps.db(), this.deps.shapes, this.tables, options);
   }
 
   async #mustGet(jobId: string): Promise<JobRow> {
@@ -332,6 +410,22 @@ export class JobsClient {
       new Promise((resolve) => (timer = setTimeout(resolve, KILL_SETTLE_TIMEOUT_MS))),
     ]);
     clearTimeout(timer);
+  }
+}
+
+/** `all` deletes pending jobs too, which neither the age filter nor the dry run covers. */
+function checkClearOptions(options: ClearOptions): void {
+  if (options.all && options.olderThanMs !== undefined) {
+    throw new ClearOptionsError(
+      'clear: `all` cannot be combined with `olderThanMs`: an age limit only deletes finished (success, failed) jobs. ' +
+        'Drop `all` to delete finished jobs older than the limit, or drop `olderThanMs` to delete every finished and pending job',
+    );
+  }
+  if (options.all && options.dryRun) {
+    throw new ClearOptionsError(
+      'clear: `dryRun` does not support `all`: dry-run without `all` to see the finished jobs that would go, ' +
+        'and list the pending jobs (status pending) to see what `all` would add',
+    );
   }
 }
 

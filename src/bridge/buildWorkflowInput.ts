@@ -1,11 +1,16 @@
 // From a pending row to the workflow's input, or the reason the row cannot run.
 // Everything a job needs is decided here, once: the workflow never reads the row.
+import type { Priority } from '@temporalio/common';
 import type { BackendConfig, JobRow, JobWorkflowInput } from '../interfaces.js';
 import type { BackendRegistry } from '../runner/backendRegistry.js';
 import { decodePayload } from '../db/jobRow.js';
 import { workflowIdFor } from '../workflows/workflowId.js';
+import { taskQueueFor } from '../runner/taskQueues.js';
+import { taskPriorityFor } from './taskPriority.js';
 
-export type BuiltInput = { ok: true; input: JobWorkflowInput; workflowId: string; taskQueue: string } | { ok: false; reason: string };
+export type BuiltInput =
+  | { ok: true; input: JobWorkflowInput; workflowId: string; taskQueue: string; priority: Priority }
+  | { ok: false; reason: string };
 
 export function buildWorkflowInput(row: JobRow, registry: BackendRegistry): BuiltInput {
   const backend = registry.byTable(row.table);
@@ -34,7 +39,8 @@ export function buildWorkflowInput(row: JobRow, registry: BackendRegistry): Buil
   return {
     ok: true,
     workflowId,
-    taskQueue: backend.taskQueue,
+    taskQueue: taskQueueFor(backend, row.queue),
+    priority: taskPriorityFor(row),
     input: {
       jobId: row.id,
       table: row.table,

@@ -5,7 +5,7 @@
 // until it is due, so a waiting job costs no workflow task, no timer and no worker memory
 // (10,000 jobs waiting an hour: see the bench). A kill during the delay ends the wait at once.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Priority } from '@temporalio/common';
 import type { JobWorkflowInput } from '../interfaces.js';
 import { JOB_BACKEND, JOB_ID, JOB_PATH, JOB_STATUS, JOB_TABLE } from '../workflows/searchAttributes.js';
 
@@ -13,7 +13,7 @@ export type StartOutcome = 'started' | 'duplicate';
 
 export async function startJobWorkflow(
   client: Client,
-  args: { workflowId: string; taskQueue: string; input: JobWorkflowInput },
+  args: { workflowId: string; taskQueue: string; input: JobWorkflowInput; priority?: Priority },
   now = Date.now(),
 ): Promise<StartOutcome> {
   const { input } = args;
@@ -26,6 +26,8 @@ export async function startJobWorkflow(
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       ...(startDelayMs > 0 ? { startDelay: startDelayMs } : {}),
+      // Priority and fairness key: the server orders this workflow's tasks, and its activities'.
+      ...(args.priority ? { priority: args.priority } : {}),
       typedSearchAttributes: [
         { key: JOB_ID, value: input.jobId },
         { key: JOB_TABLE, value: input.table },

@@ -1,5 +1,5 @@
 // Shared command-line options and value parsers (bad values → commander usage errors, exit 2).
-import { priorityLevel } from '../jobBuilder.js';
+import { checkQueueName, priorityLevel } from '../jobBuilder.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ConfigOverrides } from '../config/loadConfig.js';
 import { parseDuration } from '../duration.js';
@@ -90,4 +90,16 @@ export function secondsArg(value: string): number {
 
 export function statusOption(): Option {
   return new Option('--status <status>', 'only jobs in this status').choices(['pending', 'processing', 'success', 'failed']);
+}
+
+/** `default,emails` → ['default', 'emails']; a bad name is a usage error naming what is accepted. */
+export function queueList(value: string): string[] {
+  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('expected one or more queue names, comma-separated (e.g. default,emails)');
+  try {
+    names.forEach(checkQueueName);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return names;
 }

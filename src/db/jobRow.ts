@@ -58,6 +58,7 @@ const rawJobRow = z
     idempotency_key: z.string().nullish(),
     priority: z.number().int().min(1).max(5).optional().default(3),
     queue: z.string().nullish(),
+    fairness_key: z.string().nullish(),
   })
   .loose();
 
@@ -101,6 +102,7 @@ export function parseJobRow(raw: unknown): ParsedJobRow {
       idempotencyKey: r.idempotency_key ?? undefined,
       priority: r.priority,
       queue: r.queue ?? undefined,
+      fairnessKey: r.fairness_key ?? undefined,
     },
   };
 }

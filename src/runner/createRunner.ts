@@ -19,6 +19,8 @@ import { BackendRegistry } from './backendRegistry.js';
 import { JobEvents } from './jobEvents.js';
 import { createWorkers } from './createWorkers.js';
 import { getWorkflowBundle } from './workflowBundle.js';
+import { DEFAULT_QUEUE } from './taskQueues.js';
+import { checkQueueName } from '../jobBuilder.js';
 
 export type RunnerMode = 'all' | 'bridge' | 'worker';
 
@@ -36,6 +38,11 @@ export interface RunnerOptions {
   temporalWorkerConnection?: NativeConnection;
   /** `all` (default), `bridge` only, or `worker` only. */
   mode?: RunnerMode;
+  /**
+   * Named queues this process's workers serve (default `['default']`). A job on a queue no
+   * runner serves stays pending until one does; `jobs list` says so.
+   */
+  queues?: string[];
   /** This process's name in `assignee` and in Temporal's worker list. Default `<host>:<pid>`. */
   identity?: string;
   logger?: Logger;
@@ -72,6 +79,8 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
   const registry = await BackendRegistry.load(config);
   const mode = options.mode ?? 'all';
   const identity = options.identity ?? `${os.hostname()}:${process.pid}`;
+  const queues = options.queues?.length ? [...new Set(options.queues)] : [DEFAULT_QUEUE];
+  queues.forEach(checkQueueName);
 
   const connection = options.db
     ? DbConnection.borrow(options.db)
@@ -126,6 +135,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
           connection: nativeConnection,
           namespace: config.temporal.namespace,
           backends: config.backends,
+          queues,
           workflowBundle: options.workflowBundle ?? (await getWorkflowBundle()),
           identity,
           activityDeps: {
@@ -151,7 +161,8 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
           mode,
           surreal: redactUrl(config.surreal.url),
           temporal: config.temporal.address,
-          backends: config.backends.map((b) => `${b.name} (table ${b.table}, queue ${b.taskQueue})`),
+          backends: config.backends.map((b) => `${b.name} (table ${b.table}, task queue ${b.taskQueue})`),
+          queues: mode === 'bridge' ? [] : queues,
         },
         'runner started',
       );

@@ -1,10 +1,11 @@
-// One Temporal worker per backend, on that backend's task queue, so each backend can be
-// scaled (and limited) on its own. Shutdown waits for in-flight HTTP calls: the grace time
+// One Temporal worker per backend and served queue, on that pair's task queue, so each backend
+// (and queue) can be scaled and limited on its own. Shutdown waits for in-flight HTTP calls: the grace time
 // is at least the longest HTTP timeout, so a deploy never burns an attempt.
 import { Runtime, Worker, DefaultLogger, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { BackendConfig } from '../interfaces.js';
 import type { ActivityDeps } from '../activities/index.js';
 import { createActivities } from '../activities/index.js';
+import { DEFAULT_QUEUE, taskQueueFor } from './taskQueues.js';
 
 /** Extra time over the longest HTTP timeout before in-flight calls are cancelled at shutdown. */
 const SHUTDOWN_SLACK_MS = 5_000;
@@ -13,6 +14,8 @@ export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   backends: BackendConfig[];
+  /** Named queues this process serves (default: `default`); each gets its `concurrency` slots. */
+  queues?: readonly string[];
   workflowBundle: WorkflowBundleWithSourceMap;
   activityDeps: ActivityDeps;
   identity: string;
@@ -37,18 +40,20 @@ export function installQuietRuntime(): void {
 export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   installQuietRuntime();
   const activities = createActivities(options.activityDeps);
+  const queues = options.queues?.length ? options.queues : [DEFAULT_QUEUE];
+  const pairs = options.backends.flatMap((backend) => queues.map((queue) => ({ backend, queue })));
   return Promise.all(
-    options.backends.map((backend) => {
+    pairs.map(({ backend, queue }) => {
       const longestTimeoutS = backend.timeoutOverridable
         ? Math.max(backend.timeoutSeconds, options.maxOverrideTimeoutSeconds ?? 300)
         : backend.timeoutSeconds;
       return Worker.create({
         connection: options.connection,
         namespace: options.namespace,
-        taskQueue: backend.taskQueue,
+        taskQueue: taskQueueFor(backend, queue),
         workflowBundle: options.workflowBundle,
         activities,
-        identity: `${options.identity}/${backend.name}`,
+        identity: queue === DEFAULT_QUEUE ? `${options.identity}/${backend.name}` : `${options.identity}/${backend.name}/${queue}`,
         maxConcurrentActivityTaskExecutions: backend.concurrency,
         activityTaskPollerBehavior: { type: 'simple-maximum', maximum: activityPollers(backend.concurrency) },
         shutdownGraceTime: longestTimeoutS * 1000 + SHUTDOWN_SLACK_MS,

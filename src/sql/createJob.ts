@@ -14,6 +14,7 @@ export interface NewJobRow {
   idempotency_key?: string;
   priority?: number;
   queue?: string;
+  fairness_key?: string;
 }
 
 /** The row as written: pending, with only the fields the table has (Sp00ky's own tables may lack some). */

@@ -52,11 +52,13 @@ const HOST = '127.0.0.1';
  * keys in deploy/temporal-dynamicconfig.yaml):
  * - the timer queue may fire a timer at most 50 ms late; by default a sub-second wait lasts
  *   about a second (a 400 ms backoff took 1,100 ms), at no measurable throughput cost;
- * - the new matcher is what makes task-queue priorities (and fairness) work.
+ * - the new matcher is what makes task-queue priorities work, and fairness (off by default)
+ *   serves the backlogs of different fairness keys (tenants) in turn.
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
   'history.timerProcessorMaxTimeShift': '50ms',
   'matching.useNewMatcher': true,
+  'matching.enableFairness': true,
 };
 const LOG_LINES = 50;
 

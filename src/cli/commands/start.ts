@@ -2,8 +2,9 @@
 // the environment. Retries connecting a few times, logs one JSON line per job state change,
 // drains on SIGTERM/SIGINT.
 import { Option, type Command } from 'commander';
-import { addConnectionOptions, intArg } from '../args.js';
+import { addConnectionOptions, intArg, queueList } from '../args.js';
 import type { StartOptions } from './startAction.js';
+
 
 export function registerStartCommand(program: Command): void {
   addConnectionOptions(
@@ -14,6 +15,7 @@ export function registerStartCommand(program: Command): void {
       .addOption(new Option('--worker-only', 'run only the workers (execute the workflows)').conflicts('bridgeOnly'))
       .option('--deploy-schema', 'deploy the job tables and functions first (same as `schema deploy`)')
       .option('--reconcile-interval <ms>', 'how often the bridge re-reads pending rows it may have missed', intArg('milliseconds', 100, 3_600_000), 30_000)
+      .option('--queues <names>', 'named queues this process\'s workers serve, comma-separated (default: default; env SPKY_QUEUES)', queueList)
       .option('--identity <name>', 'this process in the row\'s assignee and in Temporal\'s worker list (default <host>:<pid>)')
       .option('--connect-attempts <n>', 'tries to reach SurrealDB and Temporal before giving up', intArg('the number of tries', 1, 100), 5),
   )
@@ -26,6 +28,7 @@ in-flight HTTP calls finish, then exit.
 Examples:
   $ SURREAL_URL=ws://db:8000 SURREAL_USER=root SURREAL_PASS=... TEMPORAL_ADDRESS=temporal:7233 spooky-temporal start --config sp00ky.yml
   $ spooky-temporal start --worker-only      # scale workers separately from the bridge
+  $ spooky-temporal start --worker-only --queues default,emails
 `,
     )
     .action(async (opts: StartOptions) => {

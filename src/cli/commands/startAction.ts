@@ -7,6 +7,7 @@ import { connectionOverrides, type ConnectionOptions } from '../args.js';
 import { oneLine } from '../cliErrors.js';
 import { withRetries } from '../retry.js';
 import { connectTemporalClient } from '../../temporal/connectTemporal.js';
+import { queueList } from '../args.js';
 
 export interface StartOptions extends ConnectionOptions {
   bridgeOnly?: boolean;
@@ -15,6 +16,7 @@ export interface StartOptions extends ConnectionOptions {
   connectAttempts: number;
   reconcileInterval: number;
   identity?: string;
+  queues?: string[];
 }
 
 export async function runStart(opts: StartOptions): Promise<void> {
@@ -35,6 +37,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
           deploySchema: opts.deploySchema ?? false,
           bridge: { reconcileIntervalMs: opts.reconcileInterval },
           ...(opts.identity ? { identity: opts.identity } : {}),
+          queues: opts.queues ?? (process.env.SPKY_QUEUES ? queueList(process.env.SPKY_QUEUES) : undefined),
         });
         await runner.start();
         return { runner, temporal };
