@@ -89,3 +89,17 @@ export class WaitTimeoutError extends SpookyTemporalError {
     super(`job ${jobId} is still ${status} after ${timeoutMs} ms: wait longer, or check it with jobs get`);
   }
 }
+
+/** No schedule of that name (or it is not one of ours). */
+export class ScheduleNotFoundError extends SpookyTemporalError {
+  constructor(readonly scheduleName: string) {
+    super(`no schedule named ${JSON.stringify(scheduleName)}: \`spooky-temporal schedules list\` shows the schedules`);
+  }
+}
+
+/** A schedule of that name exists already. */
+export class ScheduleExistsError extends SpookyTemporalError {
+  constructor(readonly scheduleName: string) {
+    super(`a schedule named ${JSON.stringify(scheduleName)} exists already: pick another name, or delete it first`);
+  }
+}

@@ -1,7 +1,10 @@
 // spooky-temporal: run the outbox jobs of SurrealDB (Sp00ky) apps as Temporal workflows.
 // Public API; everything else is internal.
 export { createRunner, type Runner, type RunnerOptions, type RunnerMode, type StopOptions } from './runner/createRunner.js';
-export { JobsClient, type EnqueueOptions } from './jobsClient.js';
+export { JobsClient, type EnqueueOptions, type QueueStatus, type ClearOptions } from './jobsClient.js';
+export { SchedulesClient, type ScheduleInfo, type ScheduleInput } from './schedules/schedulesClient.js';
+export { DEFAULT_QUEUE } from './runner/taskQueues.js';
+export { pruneJobs, ClearOptionsError, type PruneOptions, type PruneResult, type ExpiredJob } from './pruneJobs.js';
 export { JobHandle, type WaitOptions } from './jobHandle.js';
 export { typedJobs, type TypedJobs, type JobPayloadMap } from './typedJobs.js';
 export { generateJobTypes } from './generateJobTypes.js';

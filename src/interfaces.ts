@@ -65,10 +65,47 @@ export interface TemporalConnectionConfig {
   namespace: string;
 }
 
+/** What Temporal does when a slot comes while the previous slot's job still runs (its ScheduleOverlapPolicy). */
+export type OverlapPolicyName = 'skip' | 'buffer_one' | 'buffer_all' | 'cancel_other' | 'terminate_other' | 'allow_all';
+
+/** A cron job: on each slot, Temporal's Schedule enqueues one job (`<table>:sched_<name>_<slot>`). */
+export interface JobScheduleConfig {
+  name: string;
+  /** Five-field cron expression (or @daily, ...), matched in `timezone`. Exactly one of cron/everyMs. */
+  cron?: string;
+  /** A fixed interval instead of a cron expression. */
+  everyMs?: number;
+  /** IANA time zone of the cron expression; default UTC. */
+  timezone: string;
+  backend: string;
+  table: string;
+  path: string;
+  payload: unknown;
+  overlap: OverlapPolicyName;
+  /** Slots missed (server down) within this window are run late; older ones are skipped. */
+  catchupWindowMs: number;
+  paused: boolean;
+  maxRetries: number;
+  retryStrategy: RetryStrategy;
+  priority?: number;
+  queue?: string;
+}
+
+/** Finished rows older than `olderThanMs` are deleted every `everyMs`, by a Temporal Schedule. */
+export interface RetentionConfig {
+  olderThanMs: number;
+  everyMs: number;
+}
+
 export interface RunnerConfig {
   backends: BackendConfig[];
   surreal: SurrealConnectionConfig;
   temporal: TemporalConnectionConfig;
+  /** Cron jobs declared in config; reconciled with Temporal's Schedules at start. */
+  schedules?: JobScheduleConfig[];
+  retention?: RetentionConfig;
+  /** Task queue of the schedule and retention workflows (every runner with workers serves it). */
+  controlTaskQueue?: string;
   /** Where the config came from, for error messages ("sp00ky.yml", "SPKY_JOB_CONFIG", "object"). */
   source: string;
 }
@@ -103,6 +140,8 @@ export interface JobRow {
   queue?: string;
   /** Tenant for fairness (default: `assignedTo`): backlogs of different keys are served in turn. */
   fairnessKey?: string;
+  /** The schedule that enqueued this job; its first run is started by the schedule's workflow. */
+  schedule?: string;
 }
 
 /** Everything the job workflow needs; contains no secret. */

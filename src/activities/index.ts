@@ -9,6 +9,8 @@ import { failJob } from '../sql/failJob.js';
 import { type CallBackendInput, type CallBackendOutcome } from './callBackend.js';
 import { callConfiguredBackend, runAttempt, type AttemptInput, type AttemptOutcome } from './runAttempt.js';
 import { createV1Activities } from './v1Activities.js';
+import { createControlActivities } from './controlActivities.js';
+import type { BackendRegistry } from '../runner/backendRegistry.js';
 
 export interface ActivityDeps {
   db: () => Surreal;
@@ -21,6 +23,8 @@ export interface ActivityDeps {
   events: JobEvents;
   /** Aborted by `runner.stop({ drainTimeout })` once the timeout passes: calls in flight stop. */
   drain?: AbortSignal;
+  /** For the control activities: a schedule's row → its job workflow's input; the tables to prune. */
+  registry: BackendRegistry;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -52,6 +56,9 @@ export function createActivities(deps: ActivityDeps) {
       return written;
     },
 
+    // Schedules and retention (the control workflows).
+    ...createControlActivities({ db: deps.db, shapeOf, registry: deps.registry, events: deps.events }),
+
     // v1 (`jobWorkflow`): runs started before the upgrade still call these.
     ...createV1Activities({ db: deps.db, shapeOf, identity: deps.identity, events: deps.events }),
     callBackend(input: CallBackendInput): Promise<CallBackendOutcome> {
@@ -62,3 +69,4 @@ export function createActivities(deps: ActivityDeps) {
 
 export type JobActivities = ReturnType<typeof createActivities>;
 export type { AttemptInput, AttemptOutcome, CallBackendInput, CallBackendOutcome };
+export type { ScheduledJobSpec, ScheduledJobPrepared } from './controlActivities.js';

@@ -52,6 +52,9 @@ export interface BridgeOptions {
 
 type Origin = 'live-create' | 'live-update' | 'catch-up';
 
+/** How long a schedule's own workflow has to start its job before reconciliation does. */
+const SCHEDULED_START_GRACE_MS = 120_000;
+
 const LIVE_FILTER = "(status = 'pending' AND retries = 0) OR kill_requested_at != NONE";
 
 
@@ -211,6 +214,11 @@ export class JobBridge {
    * only a fresh enqueue (CREATE, or a retry's reset to retries 0 and no errors) needs a start.
    */
   #shouldStart(row: JobRow, origin: Origin): boolean {
+    // A schedule's job is started by the schedule's workflow (as its child, so the overlap
+    // policy sees it run); the bridge steps in only if that has not happened for a while.
+    if (row.schedule !== undefined && row.run <= 1) {
+      return origin === 'catch-up' && Date.now() - row.createdAt.getTime() > SCHEDULED_START_GRACE_MS;
+    }
     if (origin !== 'live-update') return true;
     return row.retries === 0 && row.errors.length === 0;
   }

@@ -7,7 +7,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Priority } from '@temporalio/common';
 import type { JobWorkflowInput } from '../interfaces.js';
-import { JOB_BACKEND, JOB_ID, JOB_PATH, JOB_STATUS, JOB_TABLE } from '../workflows/searchAttributes.js';
+import { jobStartOptions } from '../workflows/jobStartOptions.js';
 
 export type StartOutcome = 'started' | 'duplicate';
 
@@ -28,18 +28,7 @@ export async function startJobWorkflow(
       ...(startDelayMs > 0 ? { startDelay: startDelayMs } : {}),
       // Priority and fairness key: the server orders this workflow's tasks, and its activities'.
       ...(args.priority ? { priority: args.priority } : {}),
-      typedSearchAttributes: [
-        { key: JOB_ID, value: input.jobId },
-        { key: JOB_TABLE, value: input.table },
-        { key: JOB_BACKEND, value: input.backend },
-        { key: JOB_PATH, value: input.path },
-        { key: JOB_STATUS, value: 'pending' },
-      ],
-      staticSummary: `${input.backend} POST ${input.path}`,
-      staticDetails:
-        `job ${input.jobId} (run ${input.run}) on table ${input.table}: ` +
-        `max_retries ${input.maxRetries}, ${input.retryStrategy} backoff, timeout ${input.timeoutMs} ms, ` +
-        `due ${new Date(input.dueAtMs).toISOString()}`,
+      ...jobStartOptions(input),
     });
     return 'started';
   } catch (error) {

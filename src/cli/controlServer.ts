@@ -12,7 +12,8 @@
 //   GET  /v1/jobs/:ref               { job: JobView }
 //   POST /v1/jobs/:ref/kill          KillOutcome
 //   POST /v1/jobs/:ref/retry         RetryOutcome
-//   POST /v1/clear                   { all? } → { deleted: { <table>: n } }
+//   POST /v1/clear                   { all?, olderThanMs? } → { deleted: { <table>: n } }
+//                                    { dryRun: true, olderThanMs?, limit? } → { dryRun: true, cutoff?, wouldDelete: { <table>: n }, jobs: ExpiredJob[] }
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
@@ -24,6 +25,7 @@ import {
   UnreachableError,
   UnsafePathError,
 } from '../errors.js';
+import { ClearOptionsError } from '../pruneJobs.js';
 import { AmbiguousJobIdError, UsageError } from './cliErrors.js';
 import { JOB_STATUSES, type JobsBackend } from './jobsBackend.js';
 
@@ -63,7 +65,15 @@ const enqueueBody = z
   })
   .strict();
 
-const clearBody = z.object({ all: z.boolean().optional() }).strict();
+const clearBody = z
+  .object({
+    all: z.boolean().optional(),
+    olderThanMs: z.number({ error: 'expected olderThanMs as milliseconds (a whole number ≥ 0)' }).int().nonnegative().optional(),
+    dryRun: z.boolean().optional(),
+    /** Dry run: jobs listed per table. */
+    limit: z.number({ error: 'expected limit as a whole number from 0 to 10000' }).int().nonnegative().max(10_000).optional(),
+  })
+  .strict();
 
 class HttpError extends Error {
   constructor(
@@ -84,7 +94,7 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   if (error instanceof JobNotFoundError) return { status: 404, body: body('not-found') };
   if (error instanceof JobStateError) return { status: 409, body: body('state') };
   if (error instanceof InvalidJobError || error instanceof UnsafePathError) return { status: 422, body: body('invalid') };
-  if (error instanceof UsageError) return { status: 400, body: body('usage') };
+  if (error instanceof UsageError || error instanceof ClearOptionsError) return { status: 400, body: body('usage') };
   if (error instanceof UnreachableError) return { status: 503, body: body('unreachable') };
   return { status: 500, body: body('internal') };
 }
@@ -142,7 +152,16 @@ export async function startControlServer(options: {
     }
     if (method === 'POST' && resource === 'clear' && !ref) {
       const body = parse(clearBody, (await readJson(req)) ?? {});
-      return { status: 200, body: { deleted: await backend.clear({ all: body.all ?? false }) } };
+      const olderThan = body.olderThanMs !== undefined ? { olderThanMs: body.olderThanMs } : {};
+      if (body.dryRun && !body.all) {
+        if (!backend.previewClear) throw new HttpError(501, 'usage', 'this instance cannot dry-run a clear');
+        const preview = await backend.previewClear({ ...olderThan, ...(body.limit !== undefined ? { limit: body.limit } : {}) });
+        return { status: 200, body: { dryRun: true, ...preview } };
+      }
+      if (body.limit !== undefined) throw new UsageError('limit: it lists the jobs of a dry run; send it with dryRun: true');
+      // `all` with olderThanMs or dryRun: the backend refuses it and says how to fix it.
+      const deleted = await backend.clear({ all: body.all ?? false, ...olderThan, ...(body.dryRun ? { dryRun: true } : {}) });
+      return { status: 200, body: body.dryRun ? { dryRun: true, wouldDelete: deleted, jobs: [] } : { deleted } };
     }
     throw new HttpError(404, 'no-route', `no route ${method} ${url.pathname}`);
   };

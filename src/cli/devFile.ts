@@ -15,6 +15,8 @@ const devFileSchema = z.object({
   temporalNamespace: z.string(),
   temporalUiUrl: z.string().optional(),
   surrealUrl: z.string(),
+  /** The sp00ky.yml the instance runs (for `schedules create`). */
+  configPath: z.string().optional(),
   startedAt: z.string(),
 });
 

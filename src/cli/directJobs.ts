@@ -4,7 +4,8 @@ import type { Priority } from '../jobBuilder.js';
 import { Client, Connection } from '@temporalio/client';
 import type { Surreal } from 'surrealdb';
 import type { RunnerConfig } from '../interfaces.js';
-import { JobsClient } from '../jobsClient.js';
+import { JobsClient, type ClearOptions } from '../jobsClient.js';
+import { ClearOptionsError, DEFAULT_PRUNE_SAMPLE_LIMIT } from '../pruneJobs.js';
 import { BackendRegistry } from '../runner/backendRegistry.js';
 import { TableShapes } from '../db/tableShape.js';
 import { JobNotFoundError } from '../errors.js';
@@ -18,6 +19,8 @@ import {
   JOB_STATUSES,
   toJobView,
   type BackendInfo,
+  type ClearPreview,
+  type ClearPreviewOptions,
   type EnqueueRequest,
   type JobStats,
   type JobView,
@@ -142,9 +145,23 @@ export class DirectJobs implements JobsBackend {
     return this.#db(() => this.deps.jobs.retry(id));
   }
 
-  async clear(options: { all?: boolean } = {}): Promise<Record<string, number>> {
-    if (options.all) await this.deps.ensureTemporal?.();
-    return this.#db(() => this.deps.jobs.clear(options));
+  async clear(options: ClearOptions = {}): Promise<Record<string, number>> {
+    // Only `all` cancels workflows; with an age limit or a dry run, JobsClient refuses it before any Temporal call.
+    if (options.all && options.olderThanMs === undefined && !options.dryRun) await this.deps.ensureTemporal?.();
+    return this.#db(() => usage(() => this.deps.jobs.clear(options)));
+  }
+
+  async previewClear(options: ClearPreviewOptions = {}): Promise<ClearPreview> {
+    const result = await this.#db(() =>
+      usage(() =>
+        this.deps.jobs.prune({
+          ...(options.olderThanMs !== undefined ? { olderThanMs: options.olderThanMs } : {}),
+          dryRun: true,
+          sampleLimit: options.limit ?? DEFAULT_PRUNE_SAMPLE_LIMIT,
+        }),
+      ),
+    );
+    return { ...(result.cutoff ? { cutoff: result.cutoff } : {}), wouldDelete: result.counts, jobs: result.jobs };
   }
 
   async enqueue(request: EnqueueRequest): Promise<string> {
@@ -194,6 +211,16 @@ export class DirectJobs implements JobsBackend {
 
   async close(): Promise<void> {
     await this.deps.close?.();
+  }
+}
+
+/** Options of clear that do not go together are bad usage (exit 2, HTTP 400), not a failed operation. */
+async function usage<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof ClearOptionsError) throw new UsageError(error.message, { cause: error });
+    throw error;
   }
 }
 

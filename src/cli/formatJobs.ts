@@ -1,7 +1,7 @@
 // Pure formatting of jobs for humans: the list table, its footer, one job's details,
 // and the one-line outcomes of kill/retry/clear. No I/O; `now` and widths are passed in.
 import type { JobStatus, KillOutcome, RetryOutcome } from '../interfaces.js';
-import type { JobStats, JobView } from './jobsBackend.js';
+import type { ClearPreview, JobStats, JobView } from './jobsBackend.js';
 import { formatDuration } from '../duration.js';
 import { NO_COLORS, displayWidth, padEnd, truncate, type Colors } from './output.js';
 
@@ -154,8 +154,41 @@ export function retryLine(outcome: RetryOutcome): string {
   return `re-enqueued ${outcome.jobId} as ${outcome.workflowId} (run ${outcome.run})`;
 }
 
-export function clearLines(counts: Record<string, number>): string[] {
+/** One line per table; with `olderThanMs`, says the age limit too. */
+export function clearLines(counts: Record<string, number>, options: { olderThanMs?: number } = {}): string[] {
   const entries = Object.entries(counts);
   if (entries.length === 0) return ['no job tables configured'];
-  return entries.map(([table, n]) => `deleted ${n} job${n === 1 ? '' : 's'} from ${table}`);
+  const age = options.olderThanMs === undefined ? '' : ` (finished more than ${formatDuration(options.olderThanMs)} ago)`;
+  return entries.map(([table, n]) => `deleted ${n} job${n === 1 ? '' : 's'} from ${table}${age}`);
+}
+
+export const CLEAR_PREVIEW_COLUMNS = ['ID', 'STATUS', 'FINISHED AT'] as const;
+
+/**
+ * `clear --dry-run`: what is taken, then per table the count and the first jobs that would go
+ * (id, status, finish time and age), and how many more are not listed.
+ */
+export function clearPreviewLines(preview: ClearPreview, options: { now: Date; colors?: Colors }): string[] {
+  const colors = options.colors ?? NO_COLORS;
+  const tables = Object.entries(preview.wouldDelete);
+  if (tables.length === 0) return ['no job tables configured'];
+  const taken = preview.cutoff
+    ? `jobs that finished before ${preview.cutoff} (${formatAge(preview.cutoff, options.now)} ago)`
+    : 'every finished job (success, failed)';
+  const lines = [colors.bold(`dry run, nothing deleted: ${taken}`)];
+  for (const [table, n] of tables) {
+    lines.push(`would delete ${n} job${n === 1 ? '' : 's'} from ${table}`);
+    const jobs = preview.jobs.filter((job) => job.table === table);
+    if (jobs.length === 0) continue;
+    const cells = jobs.map((job) => [truncate(job.id, 40), job.status, `${job.finishedAt} (${formatAge(job.finishedAt, options.now)} ago)`]);
+    const widths = CLEAR_PREVIEW_COLUMNS.map((title, i) => Math.max(displayWidth(title), ...cells.map((row) => displayWidth(row[i] ?? ''))));
+    const line = (values: readonly string[], status?: JobStatus) =>
+      `  ${values
+        .map((value, i) => (i === values.length - 1 ? value : padEnd(i === 1 && status ? colorStatus(status, colors) : value, widths[i] ?? 0)))
+        .join('  ')}`;
+    lines.push(colors.bold(line(CLEAR_PREVIEW_COLUMNS)));
+    cells.forEach((row, i) => lines.push(line(row, jobs[i]!.status)));
+    if (n > jobs.length) lines.push(`  … and ${n - jobs.length} more (list more with --limit)`);
+  }
+  return lines;
 }

@@ -2,6 +2,8 @@
 // DirectJobs (SurrealDB + Temporal, in this process) and RemoteJobs (the dev control endpoint).
 // Everything crossing it is plain JSON (dates as ISO strings), so both behave the same.
 import type { JobRow, JobStatus, KillOutcome, RetryOutcome, RetryStrategy } from '../interfaces.js';
+import type { ClearOptions } from '../jobsClient.js';
+import type { ExpiredJob } from '../pruneJobs.js';
 import { decodePayload } from '../db/jobRow.js';
 import { workflowIdFor } from '../workflows/workflowId.js';
 
@@ -52,6 +54,25 @@ export interface EnqueueRequest {
   queue?: string;
 }
 
+export type { ClearOptions, ExpiredJob };
+
+export interface ClearPreviewOptions {
+  /** Only jobs that finished more than this many ms ago; omitted: every finished job. */
+  olderThanMs?: number;
+  /** Jobs listed per table (default 20; 0 lists none). Counts are never capped. */
+  limit?: number;
+}
+
+/** What `clear` with the same options would delete; nothing is deleted. */
+export interface ClearPreview {
+  /** ISO time: jobs that finished before it would go. Absent without an age limit. */
+  cutoff?: string;
+  /** Per table, how many jobs a real run would delete. */
+  wouldDelete: Record<string, number>;
+  /** The first `limit` of them per table, oldest first. */
+  jobs: ExpiredJob[];
+}
+
 export interface BackendInfo {
   /** What this backend talks to, for headers and messages (never with credentials). */
   target: string;
@@ -69,8 +90,16 @@ export interface JobsBackend {
   get(ref: string): Promise<JobView>;
   kill(ref: string): Promise<KillOutcome>;
   retry(ref: string): Promise<RetryOutcome>;
-  /** Deletes terminal jobs (with `all`, also pending ones); never processing ones. Count per table. */
-  clear(options?: { all?: boolean }): Promise<Record<string, number>>;
+  /**
+   * Deletes terminal jobs (with `all`, also pending ones); never processing ones. Count per table.
+   * `olderThanMs`: only terminal jobs that finished longer ago. `dryRun`: deletes nothing, counts what would go.
+   */
+  clear(options?: ClearOptions): Promise<Record<string, number>>;
+  /**
+   * `clear --dry-run`: counts per table and the first jobs that would go; deletes nothing. Not with `all`.
+   * Optional: a backend without it (a test double) cannot dry-run; `jobs clear --dry-run` says so.
+   */
+  previewClear?(options?: ClearPreviewOptions): Promise<ClearPreview>;
   /** Validates like Sp00ky's db.run and returns the new job id. */
   enqueue(request: EnqueueRequest): Promise<string>;
   stats(): Promise<JobStats>;

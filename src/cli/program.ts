@@ -8,6 +8,7 @@ import { registerStartCommand } from './commands/start.js';
 import { registerSchemaCommands } from './commands/schema.js';
 import { registerJobsCommands } from './commands/jobs.js';
 import { registerTypesCommand } from './commands/types.js';
+import { registerSchedulesCommands } from './commands/schedules.js';
 
 function version(): string {
   try {
@@ -39,6 +40,7 @@ Examples:
   registerStartCommand(program);
   registerSchemaCommands(program);
   registerJobsCommands(program);
+  registerSchedulesCommands(program);
   registerTypesCommand(program);
   return program;
 }

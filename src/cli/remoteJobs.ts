@@ -3,7 +3,17 @@ import type { KillOutcome, RetryOutcome } from '../interfaces.js';
 import { UnreachableError } from '../errors.js';
 import { RemoteOperationError, oneLine } from './cliErrors.js';
 import type { DevFile } from './devFile.js';
-import type { BackendInfo, EnqueueRequest, JobStats, JobView, JobsBackend, ListOptions } from './jobsBackend.js';
+import type {
+  BackendInfo,
+  ClearOptions,
+  ClearPreview,
+  ClearPreviewOptions,
+  EnqueueRequest,
+  JobStats,
+  JobView,
+  JobsBackend,
+  ListOptions,
+} from './jobsBackend.js';
 
 /** Longer than JobsClient.kill's 30 s wait for the workflow to mirror the kill. */
 const REQUEST_TIMEOUT_MS = 45_000;
@@ -80,8 +90,24 @@ export class RemoteJobs implements JobsBackend {
     return this.#call<RetryOutcome>('POST', `/jobs/${encodeURIComponent(ref)}/retry`, {});
   }
 
-  async clear(options: { all?: boolean } = {}): Promise<Record<string, number>> {
-    return (await this.#call<{ deleted: Record<string, number> }>('POST', '/clear', { all: options.all ?? false })).deleted;
+  async clear(options: ClearOptions = {}): Promise<Record<string, number>> {
+    const body = {
+      all: options.all ?? false,
+      ...(options.olderThanMs !== undefined ? { olderThanMs: options.olderThanMs } : {}),
+      ...(options.dryRun ? { dryRun: true } : {}),
+    };
+    const answer = await this.#call<{ deleted?: Record<string, number>; wouldDelete?: Record<string, number> }>('POST', '/clear', body);
+    return (options.dryRun ? answer.wouldDelete : answer.deleted) ?? {};
+  }
+
+  async previewClear(options: ClearPreviewOptions = {}): Promise<ClearPreview> {
+    const body = {
+      dryRun: true,
+      ...(options.olderThanMs !== undefined ? { olderThanMs: options.olderThanMs } : {}),
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    };
+    const { cutoff, wouldDelete, jobs } = await this.#call<ClearPreview>('POST', '/clear', body);
+    return { ...(cutoff ? { cutoff } : {}), wouldDelete, jobs };
   }
 
   async enqueue(request: EnqueueRequest): Promise<string> {

@@ -104,6 +104,9 @@ export interface YmlResult {
   file: string;
   backends: BackendConfig[];
   surrealdb: SurrealBlock | undefined;
+  /** Raw `schedules:` and `retention:` sections, checked once the backends are final. */
+  schedules: unknown;
+  retention: unknown;
   secrets: string[];
 }
 
@@ -163,5 +166,6 @@ export async function readYml(file: string): Promise<YmlResult> {
   }
   const names = backends.map((b) => b.name);
   checkUnique(backends, file, (i, field) => `apps.${names[i]}${field === 'table' ? '.method.table' : ''}`, secrets);
-  return { file, backends, surrealdb: parsed.surrealdb ?? undefined, secrets };
+  const sections = (raw ?? {}) as { schedules?: unknown; retention?: unknown };
+  return { file, backends, surrealdb: parsed.surrealdb ?? undefined, schedules: sections.schedules, retention: sections.retention, secrets };
 }

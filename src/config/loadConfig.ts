@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type {
   BackendConfig,
+  RetentionConfig,
   RunnerConfig,
   SurrealConnectionConfig,
   TemporalConnectionConfig,
@@ -26,7 +27,8 @@ import { readJobConfigEnv } from './fromEnv.js';
 import { readYml } from './fromSp00kyYml.js';
 import { normaliseObjectBackends } from './normaliseBackends.js';
 import { resolveSurreal, resolveTemporal } from './resolveConnections.js';
-import { configObject, type BackendInput, type ConfigObject } from './schema.js';
+import { CONFIG_DEFAULTS, configObject, type BackendInput, type ConfigObject } from './schema.js';
+import { normaliseRetention, normaliseSchedules } from './scheduleConfig.js';
 
 export { CONFIG_DEFAULTS, type BackendInput, type ConfigObject } from './schema.js';
 
@@ -64,6 +66,9 @@ export function configFromObject(obj: ConfigObject | unknown, source = 'object')
     backends,
     surreal: resolveSurreal({}, undefined, parsed.surreal, source, secrets),
     temporal: resolveTemporal({}, parsed.temporal, source, secrets),
+    schedules: normaliseSchedules(parsed.schedules, backends, source, ['schedules'], secrets),
+    ...optionalRetention(normaliseRetention(parsed.retention, source, ['retention'], secrets)),
+    controlTaskQueue: parsed.controlTaskQueue ?? CONFIG_DEFAULTS.controlTaskQueue,
     source,
   };
 }
@@ -109,6 +114,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Runne
     backends,
     surreal: resolveSurreal(env, yml ? { block: yml.surrealdb, file: yml.file } : undefined, overrides.surreal, 'overrides', secrets),
     temporal: resolveTemporal(env, overrides.temporal, 'overrides', secrets),
+    schedules: yml ? normaliseSchedules(yml.schedules, backends, yml.file, ['schedules'], secrets) : [],
+    ...optionalRetention(yml ? normaliseRetention(yml.retention, yml.file, ['retention'], secrets) : undefined),
+    controlTaskQueue: env.SPKY_CONTROL_TASK_QUEUE || CONFIG_DEFAULTS.controlTaskQueue,
     source,
   };
+}
+
+function optionalRetention(retention: RetentionConfig | undefined): { retention?: RetentionConfig } {
+  return retention ? { retention } : {};
 }

@@ -15,6 +15,7 @@ export const CONFIG_DEFAULTS = {
   surrealDatabase: 'main',
   temporalAddress: '127.0.0.1:7233',
   temporalNamespace: 'default',
+  controlTaskQueue: 'spooky-temporal.control',
 } as const;
 
 const TABLE_RE = /^[a-z][a-z0-9_]*$/;
@@ -121,6 +122,10 @@ export const configObject = z
     backends: z.array(objectBackend, { error: 'expected backends: an array of backend objects' }),
     surreal: surrealOverride.optional(),
     temporal: temporalOverride.optional(),
+    /** Checked by normaliseSchedules/normaliseRetention once the backends are known. */
+    schedules: z.unknown().optional(),
+    retention: z.unknown().optional(),
+    controlTaskQueue: z.string({ error: 'expected controlTaskQueue as a string' }).min(1).optional(),
     source: z.string().optional(),
   })
   .strict();

@@ -59,6 +59,7 @@ const rawJobRow = z
     priority: z.number().int().min(1).max(5).optional().default(3),
     queue: z.string().nullish(),
     fairness_key: z.string().nullish(),
+    schedule: z.string().nullish(),
   })
   .loose();
 
@@ -103,6 +104,7 @@ export function parseJobRow(raw: unknown): ParsedJobRow {
       priority: r.priority,
       queue: r.queue ?? undefined,
       fairnessKey: r.fairness_key ?? undefined,
+      schedule: r.schedule ?? undefined,
     },
   };
 }

@@ -37,6 +37,7 @@ DEFINE FIELD IF NOT EXISTS idempotency_key ON ${t} TYPE option<string> ASSERT $v
 DEFINE INDEX IF NOT EXISTS ${t}_idempotency_key ON ${t} FIELDS idempotency_key UNIQUE;
 DEFINE FIELD IF NOT EXISTS priority ON ${t} TYPE int DEFAULT ALWAYS 3 ASSERT $value IN 1..=5 ${readOnlyForUsers};
 DEFINE FIELD IF NOT EXISTS queue ON ${t} TYPE option<string> ${readOnlyForUsers};
+DEFINE FIELD IF NOT EXISTS schedule ON ${t} TYPE option<string> ${systemOnly};
 DEFINE FIELD IF NOT EXISTS fairness_key ON ${t} TYPE option<string> ASSERT $value = NONE OR string::len($value) IN 1..=255 ${readOnlyForUsers};
 `;
 }

@@ -20,6 +20,9 @@ import { JobEvents } from './jobEvents.js';
 import { createWorkers } from './createWorkers.js';
 import { getWorkflowBundle } from './workflowBundle.js';
 import { DEFAULT_QUEUE } from './taskQueues.js';
+import { CONFIG_DEFAULTS } from '../config/schema.js';
+import { SchedulesClient } from '../schedules/schedulesClient.js';
+import { syncSchedules } from '../schedules/syncSchedules.js';
 import { checkQueueName } from '../jobBuilder.js';
 
 export type RunnerMode = 'all' | 'bridge' | 'worker';
@@ -50,6 +53,8 @@ export interface RunnerOptions {
   deploySchema?: boolean;
   /** Pre-built workflow bundle (tests share one per file). */
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Reconcile the config's schedules (and retention) with Temporal at start; default true (not in worker mode). */
+  syncSchedules?: boolean;
   bridge?: Pick<BridgeOptions, 'pageSize' | 'reconcileIntervalMs' | 'healthCheckIntervalMs' | 'reconnectBaseDelayMs' | 'startConcurrency' | 'staleProcessingMs' | 'recheckRunningMs'>;
 }
 
@@ -61,6 +66,8 @@ export interface StopOptions {
 export interface Runner {
   readonly config: RunnerConfig;
   readonly jobs: JobsClient;
+  /** Cron jobs on Temporal Schedules: list, create, pause, resume, trigger, delete. */
+  readonly schedules: SchedulesClient;
   readonly events: JobEvents;
   readonly client: Client;
   readonly db: Surreal;
@@ -112,9 +119,12 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
   let ownedWorkerConnection: NativeConnection | undefined;
   let started = false;
 
+  const schedules = new SchedulesClient({ client: temporalClient, config, registry });
+
   return {
     config,
     jobs,
+    schedules,
     events,
     client: temporalClient,
     get db() {
@@ -136,6 +146,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
           namespace: config.temporal.namespace,
           backends: config.backends,
           queues,
+          controlTaskQueue: config.controlTaskQueue ?? CONFIG_DEFAULTS.controlTaskQueue,
           workflowBundle: options.workflowBundle ?? (await getWorkflowBundle()),
           identity,
           activityDeps: {
@@ -146,11 +157,15 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
             assertDeclaredPath: (backend, path) => registry.assertDeclaredPath(backend, path),
             events,
             drain: drain.signal,
+            registry,
           },
         });
         workerRuns = workers.map((worker) =>
           worker.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error')),
         );
+      }
+      if (mode !== 'worker' && options.syncSchedules !== false) {
+        await syncSchedules(temporalClient, config, registry, logger);
       }
       if (mode !== 'worker') {
         bridge = new JobBridge({ connection, client: temporalClient, registry, shapes, logger, events, ...options.bridge });

@@ -16,6 +16,8 @@ export interface WorkerOptions {
   backends: BackendConfig[];
   /** Named queues this process serves (default: `default`); each gets its `concurrency` slots. */
   queues?: readonly string[];
+  /** Task queue of the schedule and retention workflows; every runner with workers serves it. */
+  controlTaskQueue?: string;
   workflowBundle: WorkflowBundleWithSourceMap;
   activityDeps: ActivityDeps;
   identity: string;
@@ -42,8 +44,8 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   const activities = createActivities(options.activityDeps);
   const queues = options.queues?.length ? options.queues : [DEFAULT_QUEUE];
   const pairs = options.backends.flatMap((backend) => queues.map((queue) => ({ backend, queue })));
-  return Promise.all(
-    pairs.map(({ backend, queue }) => {
+  return Promise.all([
+    ...pairs.map(({ backend, queue }) => {
       const longestTimeoutS = backend.timeoutOverridable
         ? Math.max(backend.timeoutSeconds, options.maxOverrideTimeoutSeconds ?? 300)
         : backend.timeoutSeconds;
@@ -61,7 +63,22 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
         stickyQueueScheduleToStartTimeout: '3s',
       });
     }),
-  );
+    ...(options.controlTaskQueue
+      ? [
+          // Short work: enqueue a schedule's slot (then wait on its job as a child), prune old rows.
+          Worker.create({
+            connection: options.connection,
+            namespace: options.namespace,
+            taskQueue: options.controlTaskQueue,
+            workflowBundle: options.workflowBundle,
+            activities,
+            identity: `${options.identity}/control`,
+            maxConcurrentActivityTaskExecutions: 4,
+            stickyQueueScheduleToStartTimeout: '3s',
+          }),
+        ]
+      : []),
+  ]);
 }
 
 /**

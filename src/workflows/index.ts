@@ -3,3 +3,5 @@
 // upgrade finish (their histories replay against it unchanged).
 export { runJob } from './runJob.js';
 export { jobWorkflow } from './jobWorkflow.js';
+export { runScheduledJob } from './runScheduledJob.js';
+export { pruneOldJobs } from './pruneOldJobs.js';

@@ -49,6 +49,7 @@ export function testConfig(
       },
     ],
     temporal: { address: temporal.address, namespace: 'default' },
+    controlTaskQueue: `test-control-${randomUUID()}`,
     ...rest,
   } as ConfigObject;
 }

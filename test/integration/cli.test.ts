@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../src/temporal/devServer.js';
 
@@ -292,6 +292,38 @@ void test('kill fails a pending job as killed; killing it again says it already 
   assert.equal(retried.workflowId, `${id}~retry-1`);
 });
 
+void test('clear --older-than --dry-run --json through the dev instance counts and lists only finished jobs older than the limit, and deletes nothing', async () => {
+  const counts = json<{ stats: { counts: Record<string, number> } }>(await cli(['jobs', 'list', '--json'])).stats.counts;
+  const finished = (counts['success'] ?? 0) + (counts['failed'] ?? 0);
+  assert.ok(finished > 0, 'earlier tests left finished jobs');
+
+  const started = Date.now();
+  const recent = json<{ dryRun: boolean; cutoff: string; wouldDelete: Record<string, number>; jobs: unknown[] }>(
+    await cli(['jobs', 'clear', '--older-than', '1h', '--dry-run', '--json']),
+  );
+  assert.equal(recent.dryRun, true);
+  assert.deepEqual(recent.wouldDelete, { job: 0 }, 'every job here finished minutes ago');
+  assert.deepEqual(recent.jobs, []);
+  assert.ok(Math.abs(Date.parse(recent.cutoff) - (started - 3_600_000)) < 60_000, recent.cutoff);
+
+  // `--older-than 0`: every job that finished before now, listed with id, status and finish time.
+  const all = json<{ wouldDelete: Record<string, number>; jobs: { id: string; table: string; status: string; finishedAt: string }[] }>(
+    await cli(['jobs', 'clear', '--older-than', '0', '--dry-run', '--limit', '100', '--json']),
+  );
+  assert.deepEqual(all.wouldDelete, { job: finished });
+  assert.equal(all.jobs.length, finished);
+  for (const job of all.jobs) {
+    assert.match(job.id, /^job:/);
+    assert.equal(job.table, 'job');
+    assert.ok(job.status === 'success' || job.status === 'failed', job.status);
+    assert.ok(!Number.isNaN(Date.parse(job.finishedAt)), job.finishedAt);
+  }
+
+  assert.deepEqual(json<{ deleted: Record<string, number> }>(await cli(['jobs', 'clear', '--older-than', '1h', '--json'])).deleted, { job: 0 });
+  const after = json<{ stats: { counts: Record<string, number> } }>(await cli(['jobs', 'list', '--json'])).stats.counts;
+  assert.deepEqual(after, counts, 'neither the dry runs nor a real run with nothing old enough deleted anything');
+});
+
 void test('clear deletes finished jobs per table and keeps pending ones; --all also deletes pending ones', async () => {
   const pendingBefore = json<{ jobs: unknown[] }>(await cli(['jobs', 'list', '--status', 'pending', '--json'])).jobs.length;
   const finished = json<{ stats: { counts: Record<string, number> } }>(await cli(['jobs', 'list', '--json'])).stats.counts;
@@ -307,6 +339,108 @@ void test('clear deletes finished jobs per table and keeps pending ones; --all a
   const all = json<{ deleted: Record<string, number> }>(await cli(['jobs', 'clear', '--all', '--json']));
   assert.deepEqual(all.deleted, { job: pendingBefore });
   assert.equal(json<{ jobs: unknown[] }>(await cli(['jobs', 'list', '--json'])).jobs.length, 0);
+});
+
+/**
+ * Writes job rows whose updated_at/created_at lie `agoMs` in the past into an embedded database,
+ * in another process: the embedded engine keeps its files locked until its process exits.
+ */
+function seedJobs(url: string, rows: { status: string; agoMs: number }[]): Promise<string[]> {
+  const script = `
+    const { openSurreal } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'src/db/connect.ts')).href)});
+    const { deploySchema } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'src/db/deploySchema.ts')).href)});
+    const [url, json] = process.argv.slice(1);
+    const db = await openSurreal({ url, namespace: 'main', database: 'main' });
+    await deploySchema(db, ['job']);
+    const rows = JSON.parse(json).map(({ status, agoMs }) => {
+      const at = new Date(Date.now() - agoMs);
+      return { path: '/spookify', payload: '{}', status, created_at: at, updated_at: at };
+    });
+    const [created] = await db.query('INSERT INTO job $rows RETURN id', { rows });
+    process.stdout.write(JSON.stringify(created.map((row) => String(row.id))));
+    await db.close();
+    process.exit(0);
+  `;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, url, JSON.stringify(rows)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      if (status === 0) resolve(JSON.parse(stdout) as string[]);
+      else reject(new Error(`seeding ${url} failed (exit ${status}): ${stderr}`));
+    });
+  });
+}
+
+void test('clear --older-than 1h --dry-run against SurrealDB directly lists exactly the old finished jobs and deletes nothing; the real run then deletes exactly those', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'spooky-cli-retention-'));
+  const url = `surrealkv://${path.join(dir, 'surreal')}`;
+  const HOUR = 3_600_000;
+  try {
+    const ids = await seedJobs(url, [
+      { status: 'failed', agoMs: 48 * HOUR },
+      { status: 'success', agoMs: 3 * HOUR },
+      { status: 'success', agoMs: 10 * 60_000 },
+      { status: 'pending', agoMs: 5 * HOUR },
+      { status: 'processing', agoMs: 5 * HOUR },
+    ]);
+    const [oldFailed, oldSuccess, ...kept] = ids;
+    const direct = ['--url', url];
+
+    const dry = json<{ dryRun: boolean; cutoff: string; wouldDelete: Record<string, number>; jobs: { id: string; status: string; finishedAt: string }[] }>(
+      await cli(['jobs', 'clear', '--older-than', '1h', '--dry-run', '--json', ...direct], { dataDir: false }),
+    );
+    assert.equal(dry.dryRun, true);
+    assert.deepEqual(dry.wouldDelete, { job: 2 });
+    assert.deepEqual(dry.jobs.map((job) => [job.id, job.status]), [[oldFailed, 'failed'], [oldSuccess, 'success']], 'oldest first');
+
+    const text = await cli(['jobs', 'clear', '--older-than', '1h', '--dry-run', '--limit', '1', ...direct], { dataDir: false });
+    assert.equal(text.status, 0, text.stderr);
+    const lines = text.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^dry run, nothing deleted: jobs that finished before \d{4}-\d\d-\d\dT[\d:.]+Z \(1h ago\)$/);
+    assert.equal(lines[1], 'would delete 2 jobs from job');
+    assert.match(lines[2]!, /^ {2}ID\s+STATUS\s+FINISHED AT$/);
+    assert.match(lines[3]!, new RegExp(`^ {2}${oldFailed}\\s+failed\\s+\\S+Z \\(2d ago\\)$`));
+    assert.equal(lines[4], '  … and 1 more (list more with --limit)');
+    assert.equal(lines.length, 5);
+
+    const listed = async () =>
+      json<{ jobs: { id: string }[] }>(await cli(['jobs', 'list', '--json', ...direct], { dataDir: false })).jobs.map((job) => job.id).sort();
+    assert.equal((await listed()).length, 5, 'the dry runs deleted nothing');
+
+    const real = await cli(['jobs', 'clear', '--older-than', '1h', ...direct], { dataDir: false });
+    assert.equal(real.status, 0, real.stderr);
+    assert.equal(real.stdout.trim(), 'deleted 2 jobs from job (finished more than 1h ago)');
+    assert.deepEqual(await listed(), [...kept].sort(), 'the recent finished job and the old pending and processing ones stay');
+    assert.deepEqual(
+      json<{ deleted: Record<string, number> }>(await cli(['jobs', 'clear', '--older-than', '1h', '--json', ...direct], { dataDir: false })).deleted,
+      { job: 0 },
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+void test('clear refuses --all with --older-than or --dry-run, --limit without --dry-run, and a bad --older-than, as bad usage (exit 2)', async () => {
+  const runs = await Promise.all([
+    cli(['jobs', 'clear', '--all', '--older-than', '7d']),
+    cli(['jobs', 'clear', '--all', '--dry-run']),
+    cli(['jobs', 'clear', '--older-than', '7d', '--limit', '5']),
+    cli(['jobs', 'clear', '--older-than', 'a week']),
+  ]);
+  assertOneLineError(runs[0]!, 2, /^error: --all cannot be combined with --older-than: .*Drop --all .*or drop --older-than/);
+  assertOneLineError(runs[1]!, 2, /^error: --dry-run does not support --all: /);
+  assertOneLineError(runs[2]!, 2, /^error: --limit only applies to --dry-run/);
+  assert.equal(runs[3]!.status, 2, runs[3]!.stderr);
+  assert.match(runs[3]!.stderr, /^error: option '--older-than <duration>' argument 'a week' is invalid\. expected a duration/);
 });
 
 void test('bad usage exits 2: unknown option or command, bad --status, missing id, bad --delay, bad JSON payload', async () => {

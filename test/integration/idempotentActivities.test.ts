@@ -37,6 +37,7 @@ before(async () => {
       backends: registry.backends,
       assertDeclaredPath: (name, path) => registry.assertDeclaredPath(name, path),
       events: new JobEvents(),
+      registry,
     });
   workerA = worker('host-a:101');
   workerB = worker('host-b:202');
@@ -209,4 +210,18 @@ void test('v1 activities: a claim repeated by another worker succeeds, and repea
   assert.equal(await inActivity(() => workerA.failJob(failure)), true);
   assert.equal(await inActivity(() => workerB.failJob(failure)), false);
   assert.equal(((await row(failing))['errors'] as unknown[]).length, 1);
+});
+
+void test("enqueueScheduledJob: a schedule's slot enqueued twice, from two workers, finds the first row instead of creating a second", async () => {
+  const spec = { schedule: 'nightly-report', table: 'job', path: '/echo', payload: { n: 1 }, maxRetries: 2, retryStrategy: 'linear' as const };
+  const slotMs = Date.UTC(2026, 10, 25, 3, 0, 0);
+  const first = await inActivity(() => workerA.enqueueScheduledJob({ spec, slotMs }));
+  const repeat = await inActivity(() => workerB.enqueueScheduledJob({ spec, slotMs }));
+  assert.ok(first.ok && repeat.ok);
+  assert.equal(first.jobId, 'job:sched_nightly_report_20261125T030000Z');
+  assert.deepEqual([first.created, repeat.created], [true, false]);
+  assert.equal(repeat.jobId, first.jobId);
+  assert.equal(repeat.workflowId, first.workflowId);
+  const [rows] = await db.query<[{ id: unknown; schedule: string; max_retries: number }[]]>('SELECT id, schedule, max_retries FROM job WHERE schedule = $s', { s: 'nightly-report' });
+  assert.deepEqual(rows.map((r) => [String(r.id), r.schedule, r.max_retries]), [[first.jobId, 'nightly-report', 2]]);
 });

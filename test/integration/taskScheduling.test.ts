@@ -52,7 +52,7 @@ function arrivalOrder(ids: Set<string>): string[] {
   return backend.requests.filter((r) => ids.has(r.jobId) && r.attempt === 1).map((r) => r.jobId);
 }
 
-void test('with one worker slot, 5 critical jobs enqueued after a backlog of 50 low ones run before the remaining low ones', async () => {
+void test('with one worker slot, 5 critical jobs enqueued after a backlog of 50 low ones run before the remaining low ones', async (t) => {
   const config = testConfig(temporal, backend.url, { backendOverrides: { concurrency: 1 } });
   const bridge = await startRunner({ db, config, mode: 'bridge', deploySchema: true });
   let worker: Runner | undefined;
@@ -67,6 +67,7 @@ void test('with one worker slot, 5 critical jobs enqueued after a backlog of 50 
     const order = arrivalOrder(new Set([...low, ...critical]));
     const lastCritical = Math.max(...critical.map((id) => order.indexOf(id)));
     const lowBefore = order.slice(0, lastCritical).filter((id) => low.includes(id)).length;
+    t.diagnostic(`low jobs that reached the backend before the last critical one: ${lowBefore} of 50`);
     // FIFO would put the critical jobs after all 50; a few low ones may already be in flight.
     assert.ok(lowBefore <= 5, `${lowBefore} low jobs reached the backend before the last critical one (order: ${order.slice(0, 12).join(', ')}…)`);
     await Promise.all(low.map((id) => waitForTerminal(worker!, id, 120_000)));
@@ -104,7 +105,7 @@ void test('a job on a queue no runner serves stays pending and is reported unser
   }
 });
 
-void test("fairness: 10 jobs of one tenant enqueued behind 1,000 of another finish while most of the 1,000 still wait", async () => {
+void test("fairness: 10 jobs of one tenant enqueued behind 1,000 of another finish while most of the 1,000 still wait", async (t) => {
   const config = testConfig(temporal, backend.url, { backendOverrides: { concurrency: 2 } });
   const bridge = await startRunner({ db, config, mode: 'bridge', deploySchema: true });
   let worker: Runner | undefined;
@@ -115,6 +116,7 @@ void test("fairness: 10 jobs of one tenant enqueued behind 1,000 of another fini
     worker = await startRunner({ db, config, mode: 'worker' });
     await Promise.all(quiet.map((id) => waitForTerminal(worker!, id, 90_000)));
     const busyDone = arrivalOrder(new Set(busy)).length;
+    t.diagnostic(`busy tenant's jobs run before the quiet tenant's 10 were done: ${busyDone} of 1,000`);
     // Without fairness the 10 would wait for all 1,000 (first in, first out).
     assert.ok(busyDone <= 100, `${busyDone} of the busy tenant's 1,000 jobs ran before the quiet tenant's 10 were done`);
   } finally {

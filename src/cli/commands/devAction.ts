@@ -1,5 +1,6 @@
 // `dev`'s work, loaded only when `dev` runs: runDev plus the control endpoint and dev.json.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
@@ -95,6 +96,7 @@ async function serveControl(dev: DevInstance, dataDir: string, port: number | un
     temporalNamespace: runner.config.temporal.namespace,
     ...(temporal.uiUrl ? { temporalUiUrl: temporal.uiUrl } : {}),
     surrealUrl: runner.config.surreal.url,
+    ...(existsSync(runner.config.source) ? { configPath: runner.config.source } : {}),
     startedAt: new Date().toISOString(),
   });
   console.log(`Control endpoint: ${control.url} (for \`spooky-temporal jobs\`; details in ${displayPath(file)})`);

@@ -1,0 +1,85 @@
+// The I/O of the control workflows: a schedule's slot becomes a job row (found, not doubled,
+// on a repeat), and retention deletes old finished rows.
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import type { Surreal } from 'surrealdb';
+import type { Priority } from '@temporalio/common';
+import type { JobErrorEntry, JobWorkflowInput, RetryStrategy } from '../interfaces.js';
+import type { TableShape } from '../db/tableShape.js';
+import type { BackendRegistry } from '../runner/backendRegistry.js';
+import type { JobEvents } from '../runner/jobEvents.js';
+import { parseJobRow } from '../db/jobRow.js';
+import { buildWorkflowInput } from '../bridge/buildWorkflowInput.js';
+import { createScheduledJob } from '../sql/createScheduledJob.js';
+import { failJob } from '../sql/failJob.js';
+import { scheduledJobKey } from '../schedules/scheduledJobId.js';
+import { pruneJobs } from '../pruneJobs.js';
+
+/** What a schedule enqueues on each slot (the schedule action's argument). */
+export interface ScheduledJobSpec {
+  schedule: string;
+  table: string;
+  path: string;
+  payload: unknown;
+  maxRetries: number;
+  retryStrategy: RetryStrategy;
+  priority?: number;
+  queue?: string;
+}
+
+export type ScheduledJobPrepared =
+  | { ok: true; jobId: string; created: boolean; workflowId: string; taskQueue: string; input: JobWorkflowInput; priority: Priority }
+  | { ok: false; jobId: string; reason: string };
+
+export interface ControlActivityDeps {
+  db: () => Surreal;
+  shapeOf: (table: string) => Promise<TableShape>;
+  registry: BackendRegistry;
+  events: JobEvents;
+}
+
+export function createControlActivities(deps: ControlActivityDeps) {
+  return {
+    /** The slot's row (created now, or found from an earlier try) and the input of its job workflow. */
+    async enqueueScheduledJob(args: { spec: ScheduledJobSpec; slotMs: number }): Promise<ScheduledJobPrepared> {
+      const { spec } = args;
+      const shape = await deps.shapeOf(spec.table);
+      if (!shape.has('schedule')) {
+        throw ApplicationFailure.nonRetryable(
+          `table ${spec.table} has no schedule field, which scheduled jobs need: run \`spooky-temporal schema deploy\``,
+          'SchemaMissing',
+        );
+      }
+      const key = scheduledJobKey(spec.schedule, args.slotMs);
+      const { raw, created } = await createScheduledJob(deps.db(), shape, spec.table, key, {
+        path: spec.path,
+        payload: JSON.stringify(spec.payload ?? {}),
+        max_retries: spec.maxRetries,
+        retry_strategy: spec.retryStrategy,
+        priority: spec.priority,
+        queue: spec.queue,
+        schedule: spec.schedule,
+      });
+      const jobId = `${spec.table}:${key}`;
+      const parsed = parseJobRow(raw);
+      if (!parsed.ok) return { ok: false, jobId, reason: parsed.reason };
+      const built = buildWorkflowInput(parsed.row, deps.registry);
+      if (!built.ok) {
+        const error: JobErrorEntry = { code: 'invalid', reason: built.reason, attempt: 0, at: new Date().toISOString() };
+        if (await failJob(deps.db(), shape, { jobId, error, from: ['pending'] })) deps.events.publish({ jobId, status: 'invalid', error });
+        return { ok: false, jobId, reason: built.reason };
+      }
+      return { ok: true, jobId, created, workflowId: built.workflowId, taskQueue: built.taskQueue, input: built.input, priority: built.priority };
+    },
+
+    /** Retention: deletes finished rows older than the window, table by table, in batches. */
+    async pruneOldJobs(args: { olderThanMs: number }): Promise<Record<string, number>> {
+      const result = await pruneJobs(deps.db(), { get: deps.shapeOf }, deps.registry.tables, {
+        olderThanMs: args.olderThanMs,
+        onBatch: (progress) => heartbeat(progress),
+      });
+      return result.counts;
+    },
+  };
+}
+
+export type ControlActivities = ReturnType<typeof createControlActivities>;

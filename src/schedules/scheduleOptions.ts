@@ -1,0 +1,106 @@
+// A schedule from config (or the API) as Temporal Schedule options. The options carry a hash
+// of the config they came from (in the action's memo), so a restart can tell a changed schedule
+// from an unchanged one, and the schedule's memo says who manages it.
+import { createHash } from 'node:crypto';
+import { ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import type { JobScheduleConfig, OverlapPolicyName, RetentionConfig } from '../interfaces.js';
+import type { ScheduledJobSpec } from '../activities/controlActivities.js';
+import { RETENTION_SCHEDULE_ID, RETENTION_SCHEDULE_NAME, scheduleIdFor } from './scheduledJobId.js';
+import { JOB_BACKEND, JOB_PATH, JOB_TABLE } from '../workflows/searchAttributes.js';
+
+/** `config`: reconciled with the config at start (deleted when removed); `api`: left to its creator. */
+export type ScheduleManager = 'config' | 'api';
+
+export const MEMO_KEY = 'spookyTemporal';
+export interface ScheduleMemo {
+  managedBy: ScheduleManager;
+  name: string;
+  kind: 'job' | 'retention';
+  /** The deployment it belongs to: runners reconcile only the schedules of their own control queue. */
+  controlTaskQueue: string;
+}
+
+const OVERLAP: Record<OverlapPolicyName, ScheduleOverlapPolicy> = {
+  skip: ScheduleOverlapPolicy.SKIP,
+  buffer_one: ScheduleOverlapPolicy.BUFFER_ONE,
+  buffer_all: ScheduleOverlapPolicy.BUFFER_ALL,
+  cancel_other: ScheduleOverlapPolicy.CANCEL_OTHER,
+  terminate_other: ScheduleOverlapPolicy.TERMINATE_OTHER,
+  allow_all: ScheduleOverlapPolicy.ALLOW_ALL,
+};
+
+export function overlapName(policy: ScheduleOverlapPolicy | undefined): OverlapPolicyName {
+  const found = Object.entries(OVERLAP).find(([, value]) => value === policy);
+  return (found?.[0] as OverlapPolicyName | undefined) ?? 'skip';
+}
+
+/** A short digest of what a schedule was built from. */
+export function configHash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+
+export function jobScheduleOptions(schedule: JobScheduleConfig, controlTaskQueue: string, managedBy: ScheduleManager): ScheduleOptions {
+  const spec: ScheduledJobSpec = {
+    schedule: schedule.name,
+    table: schedule.table,
+    path: schedule.path,
+    payload: schedule.payload,
+    maxRetries: schedule.maxRetries,
+    retryStrategy: schedule.retryStrategy,
+    ...(schedule.priority !== undefined ? { priority: schedule.priority } : {}),
+    ...(schedule.queue !== undefined ? { queue: schedule.queue } : {}),
+  };
+  const action: ScheduleOptionsStartWorkflowAction<never> = {
+    type: 'startWorkflow',
+    workflowType: 'runScheduledJob',
+    // Temporal appends the slot time: `schedule:nightly-2026-11-25T03:00:00Z`.
+    workflowId: `schedule:${schedule.name}`,
+    taskQueue: controlTaskQueue,
+    args: [spec] as never,
+    memo: { configHash: configHash({ schedule, controlTaskQueue }), definition: schedule },
+    typedSearchAttributes: [
+      { key: JOB_TABLE, value: schedule.table },
+      { key: JOB_BACKEND, value: schedule.backend },
+      { key: JOB_PATH, value: schedule.path },
+    ],
+    staticSummary: `schedule ${schedule.name}: enqueue ${schedule.backend} POST ${schedule.path}`,
+  };
+  const memo: ScheduleMemo = { managedBy, name: schedule.name, kind: 'job', controlTaskQueue };
+  return {
+    scheduleId: scheduleIdFor(schedule.name),
+    spec: schedule.cron !== undefined
+      ? { cronExpressions: [schedule.cron], timezone: schedule.timezone }
+      : { intervals: [{ every: schedule.everyMs! }], timezone: schedule.timezone },
+    action,
+    policies: { overlap: OVERLAP[schedule.overlap], catchupWindow: schedule.catchupWindowMs, pauseOnFailure: false },
+    state: { paused: schedule.paused, ...(schedule.paused ? { note: `paused in ${managedBy === 'config' ? 'config' : 'its definition'}` } : {}) },
+    memo: { [MEMO_KEY]: memo },
+  };
+}
+
+export function retentionScheduleOptions(retention: RetentionConfig, controlTaskQueue: string): ScheduleOptions {
+  const memo: ScheduleMemo = { managedBy: 'config', name: RETENTION_SCHEDULE_NAME, kind: 'retention', controlTaskQueue };
+  return {
+    scheduleId: RETENTION_SCHEDULE_ID,
+    spec: { intervals: [{ every: retention.everyMs }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'pruneOldJobs',
+      workflowId: 'retention',
+      taskQueue: controlTaskQueue,
+      args: [{ olderThanMs: retention.olderThanMs }],
+      memo: { configHash: configHash({ retention, controlTaskQueue }), definition: retention },
+      staticSummary: `delete finished jobs older than ${Math.round(retention.olderThanMs / 60_000)} min`,
+    },
+    // A missed pass is made up by the next one.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: 60_000 },
+    state: { paused: false },
+    memo: { [MEMO_KEY]: memo },
+  };
+}
+
+/** What `handle.update` takes: the options without the id and the schedule memo (fixed at creation). */
+export function asUpdate(options: ScheduleOptions) {
+  const { scheduleId: _id, memo: _memo, state, ...rest } = options;
+  return { ...rest, state: { paused: state?.paused ?? false, ...(state?.note ? { note: state.note } : {}) } };
+}
