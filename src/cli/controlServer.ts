@@ -7,6 +7,7 @@
 //   GET  /v1/health                  { ok, pid }
 //   GET  /v1/info                    BackendInfo
 //   GET  /v1/stats                   JobStats
+//   GET  /v1/queues                  { queues: QueueView[] } (queues with pending jobs, served or not)
 //   GET  /v1/jobs?status&table&limit { jobs: JobView[] }
 //   POST /v1/jobs                    EnqueueRequest → { id }
 //   GET  /v1/jobs/:ref               { job: JobView }
@@ -130,6 +131,10 @@ export async function startControlServer(options: {
     if (method === 'GET' && resource === 'health' && !ref) return { status: 200, body: { ok: true, pid: process.pid } };
     if (method === 'GET' && resource === 'info' && !ref) return { status: 200, body: await backend.info() };
     if (method === 'GET' && resource === 'stats' && !ref) return { status: 200, body: await backend.stats() };
+    if (method === 'GET' && resource === 'queues' && !ref) {
+      if (!backend.queues) return { status: 501, body: { error: { kind: 'unsupported', message: 'this instance cannot report queues' } } };
+      return { status: 200, body: { queues: await backend.queues() } };
+    }
     if (resource === 'jobs' && ref === undefined) {
       if (method === 'GET') {
         const query = parse(listQuery, Object.fromEntries(url.searchParams));

@@ -26,6 +26,7 @@ import {
   type JobView,
   type JobsBackend,
   type ListOptions,
+  type QueueView,
 } from './jobsBackend.js';
 
 export const STATS_WINDOW_MINUTES = 5;
@@ -162,6 +163,12 @@ export class DirectJobs implements JobsBackend {
       ),
     );
     return { ...(result.cutoff ? { cutoff: result.cutoff } : {}), wouldDelete: result.counts, jobs: result.jobs };
+  }
+
+  async queues(): Promise<QueueView[]> {
+    await this.deps.ensureTemporal?.();
+    const queues = await this.#db(() => this.deps.jobs.queues());
+    return queues.map(({ lastPollAt, ...queue }) => ({ ...queue, ...(lastPollAt ? { lastPollAt: lastPollAt.toISOString() } : {}) }));
   }
 
   async enqueue(request: EnqueueRequest): Promise<string> {

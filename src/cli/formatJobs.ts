@@ -1,7 +1,7 @@
 // Pure formatting of jobs for humans: the list table, its footer, one job's details,
 // and the one-line outcomes of kill/retry/clear. No I/O; `now` and widths are passed in.
 import type { JobStatus, KillOutcome, RetryOutcome } from '../interfaces.js';
-import type { ClearPreview, JobStats, JobView } from './jobsBackend.js';
+import type { ClearPreview, JobStats, JobView, QueueView } from './jobsBackend.js';
 import { formatDuration } from '../duration.js';
 import { NO_COLORS, displayWidth, padEnd, truncate, type Colors } from './output.js';
 
@@ -191,4 +191,15 @@ export function clearPreviewLines(preview: ClearPreview, options: { now: Date; c
     if (n > jobs.length) lines.push(`  … and ${n - jobs.length} more (list more with --limit)`);
   }
   return lines;
+}
+
+/** One warning per queue with pending jobs that no worker serves; nothing when every queue is served. */
+export function unservedQueueLines(queues: readonly QueueView[], colors: Colors = NO_COLORS): string[] {
+  return queues
+    .filter((q) => !q.served)
+    .map(
+      (q) =>
+        colors.yellow(`queue ${q.queue} (${q.backend}): ${q.pending} pending job${q.pending === 1 ? '' : 's'}, no runner serves it`) +
+        ` (task queue ${q.taskQueue}); they wait until one does: spooky-temporal start --queues ${q.queue}`,
+    );
 }

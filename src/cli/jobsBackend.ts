@@ -73,6 +73,17 @@ export interface ClearPreview {
   jobs: ExpiredJob[];
 }
 
+/** A queue with pending jobs, as the CLI shows it (times as ISO strings). */
+export interface QueueView {
+  table: string;
+  backend: string;
+  queue: string;
+  taskQueue: string;
+  pending: number;
+  served: boolean;
+  lastPollAt?: string;
+}
+
 export interface BackendInfo {
   /** What this backend talks to, for headers and messages (never with credentials). */
   target: string;
@@ -103,6 +114,8 @@ export interface JobsBackend {
   /** Validates like Sp00ky's db.run and returns the new job id. */
   enqueue(request: EnqueueRequest): Promise<string>;
   stats(): Promise<JobStats>;
+  /** Queues with pending jobs and whether a worker serves them (asks Temporal). Optional, as previewClear. */
+  queues?(): Promise<QueueView[]>;
   close(): Promise<void>;
 }
 

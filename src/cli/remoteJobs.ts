@@ -13,6 +13,7 @@ import type {
   JobView,
   JobsBackend,
   ListOptions,
+  QueueView,
 } from './jobsBackend.js';
 
 /** Longer than JobsClient.kill's 30 s wait for the workflow to mirror the kill. */
@@ -116,6 +117,10 @@ export class RemoteJobs implements JobsBackend {
 
   stats(): Promise<JobStats> {
     return this.#call<JobStats>('GET', '/stats');
+  }
+
+  async queues(): Promise<QueueView[]> {
+    return (await this.#call<{ queues: QueueView[] }>('GET', '/queues')).queues;
   }
 
   close(): Promise<void> {

@@ -4,7 +4,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError as TemporalScheduleNotFound, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { JobScheduleConfig, RetentionConfig, RunnerConfig } from '../interfaces.js';
 import type { BackendRegistry } from '../runner/backendRegistry.js';
-import { ScheduleExistsError, ScheduleNotFoundError } from '../errors.js';
+import { ConfigError, ScheduleExistsError, ScheduleNotFoundError } from '../errors.js';
 import { CONFIG_DEFAULTS } from '../config/schema.js';
 import { normaliseSchedules, type ScheduleInput } from '../config/scheduleConfig.js';
 import { MEMO_KEY, jobScheduleOptions, overlapName, type ScheduleManager, type ScheduleMemo } from './scheduleOptions.js';
@@ -58,8 +58,16 @@ export class SchedulesClient {
    */
   async create(input: ScheduleInput): Promise<ScheduleInfo> {
     const { config, registry, client } = this.deps;
-    const [schedule] = normaliseSchedules([input], config.backends, 'schedule', ['schedule'], []);
-    checkScheduleTarget(registry, schedule!.backend, schedule!.path, schedule!.payload, 'schedule', `schedule (${schedule!.name})`);
+    const source = `schedule ${typeof input.name === 'string' ? input.name : '(unnamed)'}`;
+    let schedule: JobScheduleConfig | undefined;
+    try {
+      [schedule] = normaliseSchedules([input], config.backends, source, [], []);
+      checkScheduleTarget(registry, schedule!.backend, schedule!.path, schedule!.payload, source, '');
+    } catch (error) {
+      // Keys name the field alone (`cron`, not `[0] (nightly).cron`): there is one schedule here.
+      if (error instanceof ConfigError) throw new ConfigError(error.source, error.key.replace(/^\[0\](?: \([^)]*\))?\.?|^\./, ''), error.expected);
+      throw error;
+    }
     const options = jobScheduleOptions(schedule!, config.controlTaskQueue ?? CONFIG_DEFAULTS.controlTaskQueue, 'api');
     try {
       await client.schedule.create(options);

@@ -443,6 +443,52 @@ void test('clear refuses --all with --older-than or --dry-run, --limit without -
   assert.match(runs[3]!.stderr, /^error: option '--older-than <duration>' argument 'a week' is invalid\. expected a duration/);
 });
 
+void test('jobs list names a queue whose pending jobs no runner serves, and --json reports it', async () => {
+  const id = (await cli(['jobs', 'enqueue', 'api', '/send-reminder', '{"to":"q@example.com"}', '--queue', 'nobody-serves'])).stdout.trim();
+  assert.match(id, /^job:/);
+  const list = await cli(['jobs', 'list']);
+  assert.equal(list.status, 0, list.stderr);
+  assert.match(list.stdout, /queue nobody-serves \(api\): 1 pending job, no runner serves it .*spooky-temporal start --queues nobody-serves/);
+  const listed = json<{ queues: { queue: string; pending: number; served: boolean }[] }>(await cli(['jobs', 'list', '--json']));
+  assert.deepEqual(listed.queues.find((q) => q.queue === 'nobody-serves'), { ...listed.queues.find((q) => q.queue === 'nobody-serves'), pending: 1, served: false });
+  assert.equal(listed.queues.find((q) => q.queue === 'default')?.served ?? true, true, 'the dev instance serves the default queue');
+  await cli(['jobs', 'kill', id]);
+});
+
+void test('schedules create, list, trigger, pause, resume and delete work against the dev instance; a triggered slot enqueues its job', async () => {
+  const created = await cli(['schedules', 'create', 'cli-digest', '--every', '1h', '--path', '/spookify', '--payload', '{"id":"thread:digest"}', '--json']);
+  assert.equal(created.status, 0, created.stderr);
+  assert.equal(JSON.parse(created.stdout).managedBy, 'api');
+  const table = await cli(['schedules', 'list']);
+  assert.match(table.stdout, /NAME\s+WHEN\s+ENQUEUES/);
+  assert.match(table.stdout, /cli-digest\s+every 1h UTC\s+api POST \/spookify\s+skip\s+active\s+api/);
+
+  assert.equal((await cli(['schedules', 'trigger', 'cli-digest'])).stdout.trim(), 'schedule cli-digest triggered: one job enqueued now');
+  const job = await waitFor('the triggered job to succeed', async () => {
+    const jobs = json<{ jobs: JobJson[] }>(await cli(['jobs', 'list', '--json'])).jobs;
+    return jobs.find((j) => j.id.startsWith('job:sched_cli_digest_') && j.status === 'success');
+  });
+  assert.match(job.id, /^job:sched_cli_digest_\d{8}T\d{6}\d*Z$/);
+
+  assert.equal((await cli(['schedules', 'pause', 'cli-digest', '--note', 'maintenance'])).status, 0);
+  const paused = json<{ name: string; paused: boolean; note?: string }[]>(await cli(['schedules', 'list', '--json'])).find((s) => s.name === 'cli-digest');
+  assert.deepEqual([paused?.paused, paused?.note], [true, 'maintenance']);
+  assert.equal((await cli(['schedules', 'resume', 'cli-digest'])).status, 0);
+  assert.equal(json<{ name: string; paused: boolean }[]>(await cli(['schedules', 'list', '--json'])).find((s) => s.name === 'cli-digest')?.paused, false);
+  assert.equal((await cli(['schedules', 'delete', 'cli-digest'])).stdout.trim(), 'schedule cli-digest deleted: jobs it already enqueued are kept');
+  const gone = await cli(['schedules', 'pause', 'cli-digest']);
+  assert.deepEqual([gone.status, gone.stderr.includes('no schedule named "cli-digest"')], [1, true]);
+});
+
+void test('schedules create refuses a bad cron expression or time zone as bad usage (exit 2), naming the field', async () => {
+  const badCron = await cli(['schedules', 'create', 'cli-bad', '--cron', '0 25 * * *', '--path', '/spookify', '--payload', '{"id":"x"}']);
+  assert.equal(badCron.status, 2, badCron.stderr);
+  assert.match(badCron.stderr, /schedule cli-bad: cron: invalid cron expression "0 25 \* \* \*"/);
+  const badZone = await cli(['schedules', 'create', 'cli-bad', '--cron', '0 3 * * *', '--timezone', 'Europe/Berlinn', '--path', '/spookify', '--payload', '{"id":"x"}']);
+  assert.equal(badZone.status, 2, badZone.stderr);
+  assert.match(badZone.stderr, /schedule cli-bad: timezone: unknown time zone "Europe\/Berlinn"/);
+});
+
 void test('bad usage exits 2: unknown option or command, bad --status, missing id, bad --delay, bad JSON payload', async () => {
   const runs = await Promise.all([
     cli(['jobs', 'list', '--bogus']),
@@ -480,7 +526,7 @@ void test('without a running dev instance, jobs says where it looked and how to 
 });
 
 void test('--help on every command exits 0 and shows an example', async () => {
-  const commands = [[], ['dev'], ['start'], ['schema', 'deploy'], ['jobs'], ['jobs', 'list'], ['jobs', 'get'], ['jobs', 'kill'], ['jobs', 'retry'], ['jobs', 'clear'], ['jobs', 'enqueue']];
+  const commands = [[], ['dev'], ['start'], ['schema', 'deploy'], ['jobs'], ['jobs', 'list'], ['jobs', 'get'], ['jobs', 'kill'], ['jobs', 'retry'], ['jobs', 'clear'], ['jobs', 'enqueue'], ['schedules'], ['schedules', 'list'], ['schedules', 'create'], ['schedules', 'pause'], ['schedules', 'resume'], ['schedules', 'trigger'], ['schedules', 'delete']];
   const runs = await Promise.all(commands.map((command) => cli([...command, '--help'], { dataDir: false })));
   runs.forEach((run, i) => {
     assert.equal(run.status, 0, `${commands[i]!.join(' ')}: ${run.stderr}`);

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { JobStatus } from '../../interfaces.js';
 import { addConnectionOptions, durationArg, intArg, priorityArg, secondsArg, statusOption } from '../args.js';
 import { UsageError } from '../cliErrors.js';
-import { clearLines, clearPreviewLines, footerLines, jobDetailLines, jobTableLines, killLine, retryLine } from '../formatJobs.js';
+import { clearLines, clearPreviewLines, footerLines, jobDetailLines, jobTableLines, killLine, retryLine, unservedQueueLines } from '../formatJobs.js';
 import { temporalUiLink, type EnqueueRequest, type JobsBackend } from '../jobsBackend.js';
 import { colorsFor } from '../output.js';
 import { openJobsBackend, temporalUiBase, type TargetOptions } from '../target.js';
@@ -82,14 +82,20 @@ Examples:
           ...(options.table ? { table: options.table } : {}),
           limit: options.limit,
         };
-        const [rows, stats] = await Promise.all([backend.list(listOptions), backend.stats()]);
-        if (globals.json) return printJson({ jobs: rows, stats });
+        const [rows, stats, queues] = await Promise.all([
+          backend.list(listOptions),
+          backend.stats(),
+          // Best effort: the list still shows when Temporal cannot be asked.
+          backend.queues?.().catch(() => undefined),
+        ]);
+        if (globals.json) return printJson({ jobs: rows, stats, ...(queues ? { queues } : {}) });
         const now = new Date();
         const c = colors(globals);
         const table = rows.length
           ? jobTableLines(rows, { now, colors: c, ...(process.stdout.isTTY ? { width: process.stdout.columns } : {}) })
           : [options.status ? `no ${options.status} jobs` : 'no jobs'];
-        print([...table, '', ...footerLines(stats, now, c)]);
+        const unserved = unservedQueueLines(queues ?? [], c);
+        print([...table, '', ...footerLines(stats, now, c), ...(unserved.length ? ['', ...unserved] : [])]);
       });
     });
 

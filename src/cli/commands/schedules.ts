@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 import { addConnectionOptions, durationArg, intArg, priorityArg } from '../args.js';
 import { UsageError } from '../cliErrors.js';
+import { ConfigError } from '../../errors.js';
 import { colorsFor } from '../output.js';
 import { scheduleActionLine, scheduleTableLines } from '../formatSchedules.js';
 import { OVERLAP_POLICIES } from '../../config/scheduleConfig.js';
@@ -29,7 +30,10 @@ async function withSchedules<T>(command: Command, fn: (schedules: SchedulesClien
 }
 
 function simple(schedules: Command, name: 'pause' | 'resume' | 'trigger' | 'delete', description: string, done: 'paused' | 'resumed' | 'triggered' | 'deleted') {
-  const command = schedules.command(`${name} <name>`).description(description);
+  const command = schedules
+    .command(`${name} <name>`)
+    .description(description)
+    .addHelpText('after', `\nExamples:\n  $ spooky-temporal schedules ${name} nightly-report${name === 'pause' ? ' --note "reports DB migration"' : ''}\n`);
   if (name === 'pause' || name === 'resume') command.option('--note <text>', 'why (shown in the Temporal UI)');
   command.action(async (scheduleName: string, _opts: unknown, cmd: Command) =>
     withSchedules(cmd, async (client, options) => {
@@ -85,6 +89,7 @@ Examples:
   schedules
     .command('list')
     .description('every schedule: when it fires, what it enqueues, next and last run')
+    .addHelpText('after', "\nExamples:\n  $ spooky-temporal schedules list\n  $ spooky-temporal schedules list --json | jq '.[].name'\n")
     .action(async (_opts: unknown, cmd: Command) =>
       withSchedules(cmd, async (client, options) => {
         const list = await client.list();
@@ -96,6 +101,10 @@ Examples:
   schedules
     .command('create <name>')
     .description('make a schedule (kept across restarts; `delete` removes it)')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ spooky-temporal schedules create nightly-report --cron "0 3 * * *" --timezone Europe/Berlin --path /reports/nightly --payload '{"kind":"daily"}'\n  $ spooky-temporal schedules create digest --every 15m --path /digest --overlap buffer_one\n`,
+    )
     .option('--cron <expr>', 'five-field cron expression, e.g. "0 3 * * *" (or @daily, @hourly, ...)')
     .option('--every <duration>', 'a fixed interval instead, e.g. 15m', durationArg)
     .option('--timezone <zone>', 'IANA time zone of the cron expression', 'UTC')
@@ -116,7 +125,8 @@ Examples:
         } catch {
           throw new UsageError(`--payload: expected JSON, e.g. '{"kind":"daily"}'`);
         }
-        const created = await client.create({
+        const created = await client
+          .create({
           name,
           ...(opts.cron !== undefined ? { cron: opts.cron } : {}),
           ...(opts.every !== undefined ? { every: opts.every } : {}),
@@ -130,7 +140,11 @@ Examples:
           maxRetries: opts.maxRetries ?? 3,
           ...(opts.priority !== undefined ? { priority: priorityLevel(opts.priority) } : {}),
           ...(opts.queue ? { queue: opts.queue } : {}),
-        });
+          })
+          // A bad cron, zone, backend or path is bad input: exit 2 with what is accepted.
+          .catch((error: unknown) => {
+            throw error instanceof ConfigError ? new UsageError(error.message) : error;
+          });
         if (options.json) print(JSON.stringify(created, null, 2));
         else print(scheduleActionLine('created', name));
       }),
