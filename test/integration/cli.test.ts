@@ -203,7 +203,10 @@ void test('list prints the columns, newest first, and a footer with counts, fail
   assert.ok(newerAt > 0 && olderAt > newerAt, 'newest first');
   assert.match(lines[newerAt]!, /^job:\S+\s+api\s+\/send-reminder\s+pending\s+0\/3\s+\d+(ms|s)/);
   assert.match(run.stdout, /\n\d+ pending \d+ processing \d+ success \d+ failed \(\d+ total\)\n/);
-  assert.match(lines.at(-1)!, /^fail rate \S+ · \d+\.\d success\/min \(last 5 min\) · oldest pending \S+$/);
+  // The footer ends the list, unless warnings about unserved queues follow it.
+  const footerEnd = lines.findIndex((l) => l.startsWith('fail rate'));
+  assert.match(lines[footerEnd]!, /^fail rate \S+ · \d+\.\d success\/min \(last 5 min\) · oldest pending \S+$/);
+  assert.ok(lines.slice(footerEnd + 1).every((l) => l === '' || l.startsWith('queue ')), 'only queue warnings after the footer');
   assert.ok(!run.stdout.includes('\x1b['), 'no colour when not a terminal');
 });
 

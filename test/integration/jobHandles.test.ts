@@ -27,7 +27,8 @@ before(async () => {
   [temporal, backend] = await Promise.all([startTemporal(), startTestBackend()]);
   relay = await startSurrealRelay({ url: 'mem://', namespace: 'test', database: 'handles' });
   config = testConfig(temporal, backend.url, { backendOverrides: { timeoutSeconds: 30 } });
-  runner = await startRunner({ db: relay.db, config, deploySchema: true });
+  // `emails` for the builder's .queue('emails'): a job on a queue no runner serves would wait.
+  runner = await startRunner({ db: relay.db, config, deploySchema: true, queues: ['default', 'emails'] });
   otherConnection = await openSurreal({ url: relay.url, namespace: 'test', database: 'handles' });
   otherProcess = await createRunner({ db: otherConnection, config, logger: silentLogger() });
 });

