@@ -186,3 +186,29 @@ void test('the retention schedule deletes finished jobs older than the window an
   assert.deepEqual({ managedBy: retention?.managedBy, definition: retention?.definition }, { managedBy: 'config', definition: { olderThanMs: 3_600_000, everyMs: 1_000 } });
   await runner.schedules.pause('retention');
 });
+
+void test("a schedule's job can be killed while its call is in flight, and retried: the re-run is an ordinary job of the bridge", async () => {
+  const db = await freshDb();
+  const config: ConfigObject = {
+    ...testConfig(temporal, backend.url, { backendOverrides: { timeoutSeconds: 20 } }),
+    schedules: [{ name: 'kill-me', every: '1h', path: '/slow', payload: { ms: 15_000 }, maxRetries: 0 }],
+  };
+  const runner = await run({ db, config, deploySchema: true });
+  await runner.schedules.trigger('kill-me');
+  const [row] = await waitFor('the triggered job', async () => {
+    const rows = await scheduledRows(db, 'kill-me');
+    return rows.length === 1 && backend.requestsFor(rows[0]!.id).length === 1 ? rows : undefined;
+  });
+  assert.deepEqual(await runner.jobs.kill(row!.id), { outcome: 'killed', jobId: row!.id, previousStatus: 'processing' });
+  const killed = await runner.jobs.get(row!.id);
+  assert.deepEqual([killed?.status, killed?.errors.at(-1)?.code], ['failed', 'cancelled']);
+
+  backend.route('/slow', (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ rerun: true }));
+  });
+  const retried = await runner.jobs.retry(row!.id);
+  assert.equal(retried.workflowId, `${row!.id}~retry-1`);
+  const done = await waitForTerminal(runner, row!.id);
+  assert.deepEqual([done.status, done.result], ['success', { rerun: true }]);
+  await runner.schedules.delete('kill-me');
+});
