@@ -63,6 +63,7 @@ const enqueueBody = z
     idempotencyKey: z.string().min(1).max(255).optional(),
     priority: z.union([z.string(), z.number()]).optional(),
     queue: z.string().min(1).optional(),
+    fairnessKey: z.string().min(1).max(255).optional(),
   })
   .strict();
 

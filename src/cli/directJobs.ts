@@ -186,6 +186,7 @@ export class DirectJobs implements JobsBackend {
       ...(request.idempotencyKey !== undefined ? { idempotencyKey: request.idempotencyKey } : {}),
       ...(request.priority !== undefined ? { priority: request.priority as Priority } : {}),
       ...(request.queue !== undefined ? { queue: request.queue } : {}),
+      ...(request.fairnessKey !== undefined ? { fairnessKey: request.fairnessKey } : {}),
     });
   }
 

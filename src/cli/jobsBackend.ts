@@ -52,6 +52,7 @@ export interface EnqueueRequest {
   /** critical, high, normal, low, or 1–5. */
   priority?: string | number;
   queue?: string;
+  fairnessKey?: string;
 }
 
 export type { ClearOptions, ExpiredJob };
@@ -137,6 +138,8 @@ export function toJobView(row: JobRow, backendOf: (table: string) => string | un
     ...(row.idempotencyKey !== undefined ? { idempotencyKey: row.idempotencyKey } : {}),
     ...(row.priority !== undefined ? { priority: row.priority } : {}),
     ...(row.queue !== undefined ? { queue: row.queue } : {}),
+    ...(row.fairnessKey !== undefined ? { fairnessKey: row.fairnessKey } : {}),
+    ...(row.schedule !== undefined ? { schedule: row.schedule } : {}),
     errors: row.errors,
     ...(row.result !== undefined ? { result: row.result } : {}),
     createdAt: row.createdAt.toISOString(),

@@ -75,6 +75,7 @@ interface JobJson {
   idempotencyKey?: string;
   priority?: number;
   queue?: string;
+  fairnessKey?: string;
   errors: { code: string | number; reason: string }[];
   workflowId: string;
   temporalUiLink: string;
@@ -172,14 +173,14 @@ void test('enqueue --json takes --delay, --max-retries and --retry-strategy, and
   assert.equal(job.delayMs, 5_400_000);
 });
 
-void test('enqueue --idempotency-key prints the same id twice; --priority and --queue are stored; a bad priority is a usage error', async () => {
+void test('enqueue --idempotency-key prints the same id twice; --priority, --queue and --fairness-key are stored; a bad priority is a usage error', async () => {
   const key = `cli-${Date.now()}`;
-  const args = ['jobs', 'enqueue', 'api', '/send-reminder', '{"to":"ada@example.com"}', '--delay', '1h', '--idempotency-key', key, '--priority', 'high', '--queue', 'emails', '--json'];
+  const args = ['jobs', 'enqueue', 'api', '/send-reminder', '{"to":"ada@example.com"}', '--delay', '1h', '--idempotency-key', key, '--priority', 'high', '--queue', 'emails', '--fairness-key', 'tenant-7', '--json'];
   const first = json<{ id: string }>(await cli(args)).id;
   const second = json<{ id: string }>(await cli(args)).id;
   assert.equal(second, first);
   const job = await getJob(first);
-  assert.deepEqual([job.idempotencyKey, job.priority, job.queue], [key, 2, 'emails']);
+  assert.deepEqual([job.idempotencyKey, job.priority, job.queue, job.fairnessKey], [key, 2, 'emails', 'tenant-7']);
   const bad = await cli(['jobs', 'enqueue', 'api', '/send-reminder', '{}', '--priority', 'urgent']);
   assert.equal(bad.status, 2, bad.stderr);
   assert.match(bad.stderr, /^error: .*unknown priority "urgent": expected critical, high, normal, low, or a number from 1 \(first\) to 5 \(last\)/);

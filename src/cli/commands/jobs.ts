@@ -205,7 +205,8 @@ Examples:
     .option('--assigned-to <record>', 'record the job belongs to, e.g. thread:abc')
     .option('--idempotency-key <key>', 'at most one job per key: an existing key prints that job\'s id')
     .option('--priority <priority>', 'critical, high, normal, low, or 1 (first) to 5 (last)', priorityArg)
-    .option('--queue <name>', 'a named queue (stored on the row)')
+    .option('--queue <name>', 'a named queue: only runners serving it take the job (default: default)')
+    .option('--fairness-key <key>', 'the tenant this job is fair to (default: --assigned-to)')
     .addHelpText(
       'after',
       `\nExample:\n  $ spooky-temporal jobs enqueue api /send-reminder '{"to":"ada@example.com"}' --delay 5m --max-retries 5 --idempotency-key reminder-42\n`,
