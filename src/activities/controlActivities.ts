@@ -68,6 +68,8 @@ export function createControlActivities(deps: ControlActivityDeps) {
         if (await failJob(deps.db(), shape, { jobId, error, from: ['pending'] })) deps.events.publish({ jobId, status: 'invalid', error });
         return { ok: false, jobId, reason: built.reason };
       }
+      // The slot's workflow starts the job's workflow next, as the bridge would for other rows.
+      if (created) deps.events.publish({ jobId, status: 'started', workflowId: built.workflowId });
       return { ok: true, jobId, created, workflowId: built.workflowId, taskQueue: built.taskQueue, input: built.input, priority: built.priority };
     },
 

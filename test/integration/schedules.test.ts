@@ -97,7 +97,9 @@ void test('config schedules become Temporal Schedules at start; at the next star
 void test('with two runners up, a schedule firing every second creates exactly one job row per slot, and each job runs once', async () => {
   const db = await freshDb();
   const config: ConfigObject = { ...testConfig(temporal, backend.url), schedules: [{ name: 'twice-up', every: '1s', path: '/echo', overlap: 'allow_all', maxRetries: 0 }] };
-  const [a] = await Promise.all([run({ db, config, deploySchema: true }), run({ db, config, identity: 'second-runner' })]);
+  const [a, b] = await Promise.all([run({ db, config, deploySchema: true }), run({ db, config, identity: 'second-runner' })]);
+  const started: string[] = [];
+  for (const runner of [a, b]) runner.events.on('job:started', ({ jobId }) => started.push(jobId));
   await waitFor('6 slots', async () => ((await scheduledRows(db, 'twice-up')).length >= 6 ? true : undefined), 30_000);
   await a.schedules.pause('twice-up');
   await sleep(1_500); // a slot taken just before the pause
@@ -109,6 +111,9 @@ void test('with two runners up, a schedule firing every second creates exactly o
   const taken = (await a.schedules.describe('twice-up')).recentRuns.map((r) => r.scheduledAt.getTime());
   for (const slot of taken) assert.ok(slots.includes(slot), `slot ${new Date(slot).toISOString()} has its row`);
   for (const row of rows) assert.equal(backend.requestsFor(row.id).length, 1, `${row.id} ran once`);
+  // job:started once per job, from whichever runner enqueued its slot (the first slot may precede the listeners).
+  for (const row of rows) assert.ok(started.filter((id) => id === row.id).length <= 1, `${row.id} started once`);
+  assert.ok(started.length >= rows.length - 1, `${started.length} job:started events for ${rows.length} jobs`);
   assert.equal((await a.schedules.describe('twice-up')).paused, true);
 });
 
