@@ -106,6 +106,8 @@ export interface RunnerConfig {
   retention?: RetentionConfig;
   /** Task queue of the schedule and retention workflows (every runner with workers serves it). */
   controlTaskQueue?: string;
+  /** Named queues this process's workers serve (default `['default']`); `createRunner({ queues })` wins. */
+  queues?: string[];
   /** Where the config came from, for error messages ("sp00ky.yml", "SPKY_JOB_CONFIG", "object"). */
   source: string;
 }

@@ -107,6 +107,8 @@ export interface YmlResult {
   /** Raw `schedules:` and `retention:` sections, checked once the backends are final. */
   schedules: unknown;
   retention: unknown;
+  /** Raw `queues:` (the named queues this runner serves). */
+  queues: unknown;
   secrets: string[];
 }
 
@@ -166,6 +168,14 @@ export async function readYml(file: string): Promise<YmlResult> {
   }
   const names = backends.map((b) => b.name);
   checkUnique(backends, file, (i, field) => `apps.${names[i]}${field === 'table' ? '.method.table' : ''}`, secrets);
-  const sections = (raw ?? {}) as { schedules?: unknown; retention?: unknown };
-  return { file, backends, surrealdb: parsed.surrealdb ?? undefined, schedules: sections.schedules, retention: sections.retention, secrets };
+  const sections = (raw ?? {}) as { schedules?: unknown; retention?: unknown; queues?: unknown };
+  return {
+    file,
+    backends,
+    surrealdb: parsed.surrealdb ?? undefined,
+    schedules: sections.schedules,
+    retention: sections.retention,
+    queues: sections.queues,
+    secrets,
+  };
 }

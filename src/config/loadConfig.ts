@@ -27,7 +27,7 @@ import { readJobConfigEnv } from './fromEnv.js';
 import { readYml } from './fromSp00kyYml.js';
 import { normaliseObjectBackends } from './normaliseBackends.js';
 import { resolveSurreal, resolveTemporal } from './resolveConnections.js';
-import { CONFIG_DEFAULTS, configObject, type BackendInput, type ConfigObject } from './schema.js';
+import { CONFIG_DEFAULTS, configObject, queuesField, type BackendInput, type ConfigObject } from './schema.js';
 import { normaliseRetention, normaliseSchedules } from './scheduleConfig.js';
 
 export { CONFIG_DEFAULTS, type BackendInput, type ConfigObject } from './schema.js';
@@ -69,6 +69,7 @@ export function configFromObject(obj: ConfigObject | unknown, source = 'object')
     schedules: normaliseSchedules(parsed.schedules, backends, source, ['schedules'], secrets),
     ...optionalRetention(normaliseRetention(parsed.retention, source, ['retention'], secrets)),
     controlTaskQueue: parsed.controlTaskQueue ?? CONFIG_DEFAULTS.controlTaskQueue,
+    ...(parsed.queues ? { queues: parsed.queues } : {}),
     source,
   };
 }
@@ -117,8 +118,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Runne
     schedules: yml ? normaliseSchedules(yml.schedules, backends, yml.file, ['schedules'], secrets) : [],
     ...optionalRetention(yml ? normaliseRetention(yml.retention, yml.file, ['retention'], secrets) : undefined),
     controlTaskQueue: env.SPKY_CONTROL_TASK_QUEUE || CONFIG_DEFAULTS.controlTaskQueue,
+    ...optionalQueues(yml ? parseWith(queuesField.optional(), yml.queues, yml.file, ['queues'], secrets) : undefined),
     source,
   };
+}
+
+function optionalQueues(queues: string[] | undefined): { queues?: string[] } {
+  return queues ? { queues } : {};
 }
 
 function optionalRetention(retention: RetentionConfig | undefined): { retention?: RetentionConfig } {

@@ -82,6 +82,16 @@ export function checkBackoff(base: number, max: number, ctx: z.RefinementCtx, ma
   }
 }
 
+/** Named queues a runner serves, e.g. [default, emails]. */
+export const queuesField = z
+  .array(
+    z.string({ error: 'expected a queue name' }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, {
+      error: "expected queue names of 1–100 letters, digits, '_', '.' or '-', starting with a letter or digit",
+    }),
+    { error: 'expected queues: a list of queue names, e.g. [default, emails]' },
+  )
+  .min(1, { error: 'expected at least one queue name, e.g. [default]' });
+
 // ---------------------------------------------------------------- programmatic object
 
 export const objectBackend = z
@@ -126,6 +136,7 @@ export const configObject = z
     schedules: z.unknown().optional(),
     retention: z.unknown().optional(),
     controlTaskQueue: z.string({ error: 'expected controlTaskQueue as a string' }).min(1).optional(),
+    queues: queuesField.optional(),
     source: z.string().optional(),
   })
   .strict();

@@ -86,7 +86,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
   const registry = await BackendRegistry.load(config);
   const mode = options.mode ?? 'all';
   const identity = options.identity ?? `${os.hostname()}:${process.pid}`;
-  const queues = options.queues?.length ? [...new Set(options.queues)] : [DEFAULT_QUEUE];
+  const queues = [...new Set(options.queues?.length ? options.queues : (config.queues ?? [DEFAULT_QUEUE]))];
   queues.forEach(checkQueueName);
 
   const connection = options.db

@@ -78,3 +78,19 @@ void test("a scheduled job's row key is derived from the schedule and the slot, 
   assert.equal(scheduledJobKey('nightly-report', slot + 250), 'sched_nightly_report_20261125T030000250Z');
   assert.notEqual(scheduledJobKey('nightly-report', slot + 1_000), scheduledJobKey('nightly-report', slot));
 });
+
+void test('the queues a runner serves come from config (object or sp00ky.yml), and a bad queue name is refused naming the key', async () => {
+  assert.deepEqual(configFromObject({ backends, queues: ['default', 'emails'] }).queues, ['default', 'emails']);
+  assert.equal(configFromObject({ backends }).queues, undefined, 'unset: the runner serves default');
+  const dir = await mkdtemp(path.join(tmpdir(), 'spky-queues-'));
+  const file = path.join(dir, 'sp00ky.yml');
+  await writeFile(file, 'apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\nqueues: [default, reports]\n');
+  assert.deepEqual((await loadConfig({ configPath: file, env: {} })).queues, ['default', 'reports']);
+  await writeFile(file, 'apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\nqueues: [default, "bad name"]\n');
+  await assert.rejects(loadConfig({ configPath: file, env: {} }), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.key, 'queues[1]');
+    assert.match(error.expected, /letters, digits/);
+    return true;
+  });
+});
