@@ -53,12 +53,18 @@ const HOST = '127.0.0.1';
  * - the timer queue may fire a timer at most 50 ms late; by default a sub-second wait lasts
  *   about a second (a 400 ms backoff took 1,100 ms), at no measurable throughput cost;
  * - the new matcher is what makes task-queue priorities work, and fairness (off by default)
- *   serves the backlogs of different fairness keys (tenants) in turn.
+ *   serves the backlogs of different fairness keys (tenants) in turn;
+ * - one partition per task queue: Temporal orders priority and fairness within a partition
+ *   only. With the default 4, a poll that lands on a partition holding only low tasks takes
+ *   one while critical ones wait on another (measured: 7–13 of 50 low jobs ran before the last
+ *   of 5 critical ones; with one partition, none). One node gains nothing from more.
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
   'history.timerProcessorMaxTimeShift': '50ms',
   'matching.useNewMatcher': true,
   'matching.enableFairness': true,
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
 };
 const LOG_LINES = 50;
 

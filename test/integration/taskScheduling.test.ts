@@ -52,7 +52,7 @@ function arrivalOrder(ids: Set<string>): string[] {
   return backend.requests.filter((r) => ids.has(r.jobId) && r.attempt === 1).map((r) => r.jobId);
 }
 
-void test('with one worker slot, 5 critical jobs enqueued behind a backlog of 50 low ones run before most of the backlog', async (t) => {
+void test('with one worker slot, 5 critical jobs enqueued behind a backlog of 50 low ones finish before the remaining low ones', async (t) => {
   const config = testConfig(temporal, backend.url, { backendOverrides: { concurrency: 1 } });
   const bridge = await startRunner({ db, config, mode: 'bridge', deploySchema: true });
   let worker: Runner | undefined;
@@ -65,13 +65,16 @@ void test('with one worker slot, 5 critical jobs enqueued behind a backlog of 50
     worker = await startRunner({ db, config, mode: 'worker' });
     await Promise.all(critical.map((id) => waitForTerminal(worker!, id, 60_000)));
     const order = arrivalOrder(new Set([...low, ...critical]));
-    const lastCritical = Math.max(...critical.map((id) => order.indexOf(id)));
-    const lowBefore = order.slice(0, lastCritical).filter((id) => low.includes(id)).length;
-    t.diagnostic(`low jobs that reached the backend before the last critical one: ${lowBefore} of 50`);
-    // FIFO would put the critical jobs after all 50. Temporal orders a backlog "close to priority
-    // order": unloaded, at most a few low jobs came first; on a loaded machine up to 13 were seen.
-    assert.ok(lowBefore < 25, `${lowBefore} low jobs reached the backend before the last critical one (order: ${order.slice(0, 12).join(', ')}…)`);
+    const positions = critical.map((id) => order.indexOf(id));
+    const [first, last] = [Math.min(...positions), Math.max(...positions)];
+    t.diagnostic(`low jobs that reached the backend before the last critical one: ${last - 4} of 50`);
+    // First in, first out would put the critical jobs after all 50. A low job can only come first
+    // if its attempt was handed to the free slot while the critical workflows were still starting.
+    assert.equal(last - first, 4, `no low job runs between the critical ones (order: ${order.slice(0, 10).join(', ')}…)`);
+    assert.ok(first <= 2, `${first} low jobs reached the backend before the critical ones (order: ${order.slice(0, 10).join(', ')}…)`);
     await Promise.all(low.map((id) => waitForTerminal(worker!, id, 120_000)));
+    const lowOrder = arrivalOrder(new Set(low));
+    assert.equal(lowOrder.length, 50, 'every low job ran too');
   } finally {
     await worker?.stop();
     await bridge.stop();
@@ -118,8 +121,9 @@ void test("fairness: 10 jobs of one tenant enqueued behind 1,000 of another fini
     await Promise.all(quiet.map((id) => waitForTerminal(worker!, id, 90_000)));
     const busyDone = arrivalOrder(new Set(busy)).length;
     t.diagnostic(`busy tenant's jobs run before the quiet tenant's 10 were done: ${busyDone} of 1,000`);
-    // Without fairness the 10 would wait for all 1,000 (first in, first out).
-    assert.ok(busyDone <= 100, `${busyDone} of the busy tenant's 1,000 jobs ran before the quiet tenant's 10 were done`);
+    // Without fairness the 10 would wait for all 1,000 (first in, first out); taking turns, they
+    // are done after about 10 of the busy tenant's jobs (10-12 measured).
+    assert.ok(busyDone <= 50, `${busyDone} of the busy tenant's 1,000 jobs ran before the quiet tenant's 10 were done`);
   } finally {
     await worker?.stop();
     await bridge.stop();
