@@ -34,6 +34,10 @@ export async function startExampleBackend(options: {
           return send(200, { id: input['id'], title: '👻 a spooky thread' });
         case '/send-reminder':
           return send(200, { sent: true, to: input['to'] });
+        case '/reports/nightly':
+          return send(200, { built: input['kind'] });
+        case '/digest':
+          return send(200, { sent: true });
         case '/flaky': {
           const key = String(input['key']);
           const seen = failuresSeen.get(key) ?? 0;
