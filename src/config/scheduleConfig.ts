@@ -5,8 +5,10 @@ import { z } from 'zod';
 import type { BackendConfig, JobScheduleConfig, OverlapPolicyName, RetentionConfig } from '../interfaces.js';
 import { parseDuration } from '../duration.js';
 import { configError, dotted, parseWith } from './configErrors.js';
+import { ConfigError } from '../errors.js';
 import { cronProblem, timeZoneProblem } from './cronExpression.js';
 import { RETENTION_SCHEDULE_NAME } from '../schedules/scheduledJobId.js';
+import { priorityLevel } from '../jobBuilder.js';
 
 export const SCHEDULE_DEFAULTS = {
   timezone: 'UTC',
@@ -21,6 +23,8 @@ export const OVERLAP_POLICIES = ['skip', 'buffer_one', 'buffer_all', 'cancel_oth
 
 // Schedule names become schedule ids and row ids (`job:sched_<name>_<slot>`): keep them plain.
 const SCHEDULE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+const PRIORITY_EXPECTED = 'expected priority: critical, high, normal, low, or a number from 1 (first) to 5 (last)';
 
 const duration = (what: string) =>
   z.union([z.string(), z.number()], { error: `expected ${what} as a duration such as 30s, 15m, 1h or 7d` }).transform((value, ctx) => {
@@ -49,7 +53,18 @@ const scheduleEntry = z
     paused: z.boolean({ error: 'expected paused as true or false' }).default(false),
     maxRetries: z.int({ error: 'expected maxRetries as a whole number ≥ 0' }).min(0).default(SCHEDULE_DEFAULTS.maxRetries),
     retryStrategy: z.enum(['linear', 'exponential'], { error: 'expected retryStrategy: linear or exponential' }).optional(),
-    priority: z.int({ error: 'expected priority as a whole number from 1 (first) to 5 (last)' }).min(1).max(5).optional(),
+    // The same names and levels as the builder's `.priority()`: `high` or 2.
+    priority: z
+      .union([z.string(), z.number()], { error: PRIORITY_EXPECTED })
+      .transform((value, ctx) => {
+        try {
+          return priorityLevel(value);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `${PRIORITY_EXPECTED}, got ${JSON.stringify(value)}` });
+          return z.NEVER;
+        }
+      })
+      .optional(),
     queue: z.string({ error: 'expected queue as a string' }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, { error: 'expected a queue name of letters, digits, _ . -' }).optional(),
   })
   .strict();
@@ -68,6 +83,20 @@ export type ScheduleInput = z.input<typeof scheduleEntry>;
 export type RetentionInput = z.input<typeof retentionEntry>;
 
 /** Validates `schedules:` against the backends; `prefix` is where the list sits (e.g. ['schedules']). */
+/** parseWith, with the schedule's name in the key of a field error: `schedules[0] (nightly).overlap`. */
+function parseNamingSchedule(raw: unknown, source: string, prefix: PropertyKey[], secrets: readonly string[]) {
+  try {
+    return parseWith(schedulesSection, raw, source, prefix, secrets);
+  } catch (error) {
+    if (!(error instanceof ConfigError) || !Array.isArray(raw)) throw error;
+    const at = `${dotted(prefix)}[`;
+    const index = error.key.startsWith(at) ? Number.parseInt(error.key.slice(at.length), 10) : Number.NaN;
+    const name = (raw[index] as { name?: unknown } | undefined)?.name;
+    if (typeof name !== 'string' || !SCHEDULE_NAME_RE.test(name)) throw error;
+    throw configError(source, error.key.replace(`[${index}]`, `[${index}] (${name})`), error.expected, secrets);
+  }
+}
+
 export function normaliseSchedules(
   raw: unknown,
   backends: readonly BackendConfig[],
@@ -76,7 +105,7 @@ export function normaliseSchedules(
   secrets: readonly string[],
 ): JobScheduleConfig[] {
   if (raw === undefined || raw === null) return [];
-  const entries = parseWith(schedulesSection, raw, source, prefix, secrets);
+  const entries = parseNamingSchedule(raw, source, prefix, secrets);
   const seen = new Set<string>();
   return entries.map((entry, index) => {
     const at = (field: string) => dotted([...prefix, index, field]).replace(`[${index}]`, `[${index}] (${entry.name})`);

@@ -60,15 +60,29 @@ void test('an unknown time zone, or an offset instead of an IANA name, is refuse
   refused({ cron: '0 3 * * *', timezone: '+01:00' }, 'schedules[0] (nightly).timezone', /IANA/);
 });
 
-void test('other bad schedule fields are refused with the field named: overlap, every, backend, name', () => {
-  refused({ every: '1h', overlap: 'sometimes' }, 'schedules[0].overlap', /one of skip, buffer_one/);
-  refused({ every: 'soon' }, 'schedules[0].every', /duration/);
+void test('other bad schedule fields are refused naming the schedule and the field: overlap, every, backend, name', () => {
+  refused({ every: '1h', overlap: 'sometimes' }, 'schedules[0] (nightly).overlap', /one of skip, buffer_one/);
+  refused({ every: 'soon' }, 'schedules[0] (nightly).every', /duration/);
   refused({ every: '1h', backend: 'mail' }, 'schedules[0] (nightly).backend', /unknown backend "mail": expected one of api/);
   assert.throws(() => configFromObject({ backends, schedules: [{ name: 'retention', every: '1h', path: '/x' }] }), /reserved for the retention schedule/);
   assert.throws(
     () => configFromObject({ backends, schedules: [{ name: 'a-b', every: '1h', path: '/x' }, { name: 'a_b', every: '1h', path: '/x' }] }),
     /used twice/,
   );
+});
+
+void test("a schedule's priority takes the builder's names or a level 1-5, and anything else is refused naming the field", () => {
+  const priorities = configFromObject({
+    backends,
+    schedules: [
+      { name: 'a', every: '1h', path: '/x', priority: 'high' },
+      { name: 'b', every: '1h', path: '/x', priority: 5 },
+      { name: 'c', every: '1h', path: '/x' },
+    ],
+  }).schedules?.map((s) => s.priority);
+  assert.deepEqual(priorities, [2, 5, undefined]);
+  refused({ every: '1h', priority: 'urgent' }, 'schedules[0] (nightly).priority', /critical, high, normal, low, or a number from 1.*got "urgent"/);
+  refused({ every: '1h', priority: 0 }, 'schedules[0] (nightly).priority', /from 1 \(first\) to 5/);
 });
 
 void test("a scheduled job's row key is derived from the schedule and the slot, so a repeat of the slot names the same row", () => {
