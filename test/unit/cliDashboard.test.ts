@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JobStats, JobView } from '../../src/cli/jobsBackend.js';
 import { renderDashboard } from '../../src/cli/dashboard/render.js';
-import { FILTERS, handleKey, initialState, withData, type DashboardState } from '../../src/cli/dashboard/state.js';
+import { FILTERS, handleKey, initialState, withData, withQueues, type DashboardState } from '../../src/cli/dashboard/state.js';
 import { displayWidth, makeColors, stripAnsi } from '../../src/cli/output.js';
 
 const NOW = new Date('2026-01-01T12:00:00.000Z');
@@ -75,6 +75,18 @@ void test('the dashboard shows counts per status, the filter, the jobs with the 
   assert.match(text, /^> job:b\s+api\s+\/send-reminder\s+failed/m);
   assert.match(text, /^ {2}job:a\s/m);
   assert.match(lines[44]!, /↑\/↓ select {2}Enter details {2}k kill {2}r retry {2}f filter {2}q quit/);
+});
+
+void test('a queue whose pending jobs no runner serves is named under the counts, and a served one is not', () => {
+  const queues = [
+    { table: 'job', backend: 'api', queue: 'emails', taskQueue: 'spooky-temporal.api-emails', pending: 3, served: false },
+    { table: 'job', backend: 'api', queue: 'default', taskQueue: 'spooky-temporal.api', pending: 2, served: true },
+  ];
+  const lines = renderDashboard(withQueues(loaded(), queues), { width: 160, height: 45, now: NOW });
+  assert.match(lines[2]!, /^queue emails \(api\): 3 pending jobs, no runner serves it .*spooky-temporal start --queues emails/);
+  assert.match(lines[3]!, /filter \[all\]/);
+  assert.ok(!lines.join('\n').includes('queue default'), 'a served queue is not a warning');
+  assert.deepEqual(withQueues(withQueues(loaded(), queues), undefined).queues, queues, 'a failed check keeps the last answer');
 });
 
 void test("the selected job's payload and whole error history are shown below the list", () => {

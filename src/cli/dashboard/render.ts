@@ -1,5 +1,5 @@
 // Pure: dashboard state → exactly `height` lines, each at most `width` columns.
-import { countsLine, failRate, formatAge, jobDetailLines, jobTableLines, successesPerMinute } from '../formatJobs.js';
+import { countsLine, failRate, formatAge, jobDetailLines, jobTableLines, successesPerMinute, unservedQueueLines } from '../formatJobs.js';
 import { temporalUiLink } from '../jobsBackend.js';
 import { NO_COLORS, displayWidth, fitLine, truncate, type Colors } from '../output.js';
 import { FILTERS, selectedJob, type DashboardState } from './state.js';
@@ -20,7 +20,13 @@ export function renderDashboard(state: DashboardState, options: RenderOptions): 
   const height = Math.max(5, options.height);
   const clock = options.now.toISOString().slice(11, 19);
   const title = `${colors.bold('spooky-temporal jobs')} · ${state.target}`;
-  const header = [spread(title, colors.dim(clock), width), summary(state, options.now, colors), filterBar(state, colors)];
+  const header = [
+    spread(title, colors.dim(clock), width),
+    summary(state, options.now, colors),
+    // A queue no runner serves is why its jobs stay pending: say so where the operator looks.
+    ...unservedQueueLines(state.queues ?? [], colors),
+    filterBar(state, colors),
+  ];
   const footer = helpLine(state, colors);
 
   const body = state.view === 'details' ? detailsBody(state, options, colors, height - header.length - 1) : listBody(state, options, colors, height - header.length - 1);

@@ -7,7 +7,7 @@ import { UsageError, oneLine } from '../cliErrors.js';
 import { killLine, retryLine } from '../formatJobs.js';
 import { colorsFor } from '../output.js';
 import { renderDashboard } from './render.js';
-import { handleKey, initialState, withData, withMessage, type DashboardAction, type DashboardState, type Key } from './state.js';
+import { handleKey, initialState, withData, withMessage, withQueues, type DashboardAction, type DashboardState, type Key } from './state.js';
 
 const ENTER_SCREEN = '\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J';
 const LEAVE_SCREEN = '\x1b[?25h\x1b[?1049l';
@@ -54,6 +54,15 @@ export async function runDashboard(
     stdout.write(LEAVE_SCREEN);
   };
 
+  // Which queues lack a runner costs a Temporal call per queue: ask at most every 5 s.
+  const QUEUE_CHECK_MS = 5_000;
+  let queuesCheckedAt = 0;
+  const checkQueues = () => {
+    if (!backend.queues || Date.now() - queuesCheckedAt < QUEUE_CHECK_MS) return Promise.resolve(undefined);
+    queuesCheckedAt = Date.now();
+    return backend.queues().catch(() => undefined);
+  };
+
   let refreshing = false;
   let timer: NodeJS.Timeout | undefined;
   let finished = false;
@@ -62,8 +71,9 @@ export async function runDashboard(
     refreshing = true;
     try {
       const status = state.filter === 'all' ? undefined : state.filter;
-      const [jobs, stats] = await Promise.all([backend.list({ ...(status ? { status } : {}), limit: 200 }), backend.stats()]);
+      const [jobs, stats, queues] = await Promise.all([backend.list({ ...(status ? { status } : {}), limit: 200 }), backend.stats(), checkQueues()]);
       if (finished) return;
+      state = withQueues(state, queues);
       // A filter change while loading makes this answer stale: the next refresh brings the right rows.
       if ((state.filter === 'all' ? undefined : state.filter) === status) state = withData(state, jobs, stats);
       if (state.message?.kind === 'error' && state.message.text.startsWith('refresh failed')) state = { ...state, message: undefined };

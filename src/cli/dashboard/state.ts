@@ -1,7 +1,7 @@
 // The dashboard's state and what each key does to it. Pure: effects (kill, retry, refresh,
 // quit) are returned as actions for run.ts to carry out.
 import type { JobStatus } from '../../interfaces.js';
-import type { JobStats, JobView } from '../jobsBackend.js';
+import type { JobStats, JobView, QueueView } from '../jobsBackend.js';
 
 export type Filter = 'all' | JobStatus;
 export const FILTERS: readonly Filter[] = ['all', 'pending', 'processing', 'success', 'failed'];
@@ -12,6 +12,8 @@ export interface DashboardState {
   filter: Filter;
   jobs: JobView[];
   stats?: JobStats;
+  /** Queues with pending jobs (from the last queue check); unserved ones are shown as warnings. */
+  queues?: QueueView[];
   /** Index into `jobs` of the selected row (kept on the same job id across refreshes). */
   selected: number;
   selectedId?: string;
@@ -49,6 +51,11 @@ export function initialState(target: string, options: { temporalUiUrl?: string; 
     ...(options.temporalUiUrl ? { temporalUiUrl: options.temporalUiUrl } : {}),
     temporalNamespace: options.temporalNamespace ?? 'default',
   };
+}
+
+/** The latest queue check; `undefined` when the backend cannot tell (it keeps the last answer). */
+export function withQueues(state: DashboardState, queues: QueueView[] | undefined): DashboardState {
+  return queues ? { ...state, queues } : state;
 }
 
 /** New data from a refresh; the selection follows its job, or stays at the same row. */
