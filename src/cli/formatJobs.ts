@@ -1,6 +1,7 @@
 // Pure formatting of jobs for humans: the list table, its footer, one job's details,
 // and the one-line outcomes of kill/retry/clear. No I/O; `now` and widths are passed in.
 import type { JobStatus, KillOutcome, RetryOutcome } from '../interfaces.js';
+import { PRIORITY_NAMES } from '../jobBuilder.js';
 import type { ClearPreview, JobStats, JobView, QueueView } from './jobsBackend.js';
 import { formatDuration } from '../duration.js';
 import { NO_COLORS, displayWidth, padEnd, truncate, type Colors } from './output.js';
@@ -115,6 +116,8 @@ function json(value: unknown): string[] {
 }
 
 /** Every field of one job, its payload, each error and its result, plus the Temporal UI link. */
+const PRIORITY_LABELS: Record<number, string> = Object.fromEntries(Object.entries(PRIORITY_NAMES).map(([name, level]) => [level, name]));
+
 export function jobDetailLines(job: JobView, options: { now: Date; colors?: Colors; uiLink?: string }): string[] {
   const colors = options.colors ?? NO_COLORS;
   const field = (name: string, value: string) => `${colors.dim(padEnd(name, 13))}${value}`;
@@ -129,6 +132,12 @@ export function jobDetailLines(job: JobView, options: { now: Date; colors?: Colo
     field('created', `${job.createdAt} (${formatAge(job.createdAt, options.now)} ago)`),
     field('updated', job.updatedAt ? `${job.updatedAt} (${formatAge(job.updatedAt, options.now)} ago)` : '-'),
   ];
+  // How the job is scheduled: what an operator checks when a job waits longer than others.
+  if (job.priority !== undefined) lines.push(field('priority', `${job.priority}${PRIORITY_LABELS[job.priority] ? ` (${PRIORITY_LABELS[job.priority]})` : ''}`));
+  if (job.queue) lines.push(field('queue', job.queue));
+  if (job.fairnessKey) lines.push(field('fairness key', job.fairnessKey));
+  if (job.schedule) lines.push(field('schedule', job.schedule));
+  if (job.idempotencyKey) lines.push(field('idempotency', job.idempotencyKey));
   if (job.assignedTo) lines.push(field('assigned to', job.assignedTo));
   if (job.assignee) lines.push(field('assignee', job.assignee));
   if (job.killRequestedAt) lines.push(field('kill asked', job.killRequestedAt));
@@ -193,13 +202,16 @@ export function clearPreviewLines(preview: ClearPreview, options: { now: Date; c
   return lines;
 }
 
-/** One warning per queue with pending jobs that no worker serves; nothing when every queue is served. */
-export function unservedQueueLines(queues: readonly QueueView[], colors: Colors = NO_COLORS): string[] {
+/**
+ * One warning per queue with pending jobs that no worker serves; nothing when every queue is
+ * served. `compact` (the dashboard's one line) leaves out the task queue's name.
+ */
+export function unservedQueueLines(queues: readonly QueueView[], colors: Colors = NO_COLORS, options: { compact?: boolean } = {}): string[] {
   return queues
     .filter((q) => !q.served)
     .map(
       (q) =>
         colors.yellow(`queue ${q.queue} (${q.backend}): ${q.pending} pending job${q.pending === 1 ? '' : 's'}, no runner serves it`) +
-        ` (task queue ${q.taskQueue}); they wait until one does: spooky-temporal start --queues ${q.queue}`,
+        `${options.compact ? '' : ` (task queue ${q.taskQueue})`}; they wait until one does: spooky-temporal start --queues ${q.queue}`,
     );
 }

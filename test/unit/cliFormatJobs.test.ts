@@ -117,6 +117,13 @@ void test('job details show every field, the decoded payload, every error with i
   assert.match(text, /temporal ui\s+http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/job%3Aabc123$/m);
 });
 
+void test('job details show how the job is scheduled: priority with its name, queue, fairness key, schedule and idempotency key', () => {
+  const text = jobDetailLines(job({ priority: 2, queue: 'emails', fairnessKey: 'acme', schedule: 'nightly', idempotencyKey: 'order-7' }), { now: NOW }).join('\n');
+  assert.match(text, /priority\s+2 \(high\)\nqueue\s+emails\nfairness key\s+acme\nschedule\s+nightly\nidempotency\s+order-7/);
+  assert.match(jobDetailLines(job({ priority: 5 }), { now: NOW }).join('\n'), /priority\s+5$/m);
+  assert.doesNotMatch(jobDetailLines(job(), { now: NOW }).join('\n'), /priority|queue|fairness/);
+});
+
 void test('the Temporal UI link url-encodes the namespace and the workflow id of a retry', () => {
   assert.equal(
     temporalUiLink('http://ui:8233', 'my ns', 'job:a~retry-1'),

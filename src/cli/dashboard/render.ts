@@ -24,7 +24,7 @@ export function renderDashboard(state: DashboardState, options: RenderOptions): 
     spread(title, colors.dim(clock), width),
     summary(state, options.now, colors),
     // A queue no runner serves is why its jobs stay pending: say so where the operator looks.
-    ...unservedQueueLines(state.queues ?? [], colors),
+    ...unservedQueueLines(state.queues ?? [], colors, { compact: true }),
     filterBar(state, colors),
   ];
   const footer = helpLine(state, colors);
