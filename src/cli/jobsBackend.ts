@@ -2,7 +2,7 @@
 // DirectJobs (SurrealDB + Temporal, in this process) and RemoteJobs (the dev control endpoint).
 // Everything crossing it is plain JSON (dates as ISO strings), so both behave the same.
 import type { JobRow, JobStatus, KillOutcome, RetryOutcome, RetryStrategy } from '../interfaces.js';
-import type { ClearOptions } from '../jobsClient.js';
+import type { ClearOptions, QueueStatus } from '../jobsClient.js';
 import type { ExpiredJob } from '../pruneJobs.js';
 import { decodePayload } from '../db/jobRow.js';
 import { workflowIdFor } from '../workflows/workflowId.js';
@@ -75,15 +75,7 @@ export interface ClearPreview {
 }
 
 /** A queue with pending jobs, as the CLI shows it (times as ISO strings). */
-export interface QueueView {
-  table: string;
-  backend: string;
-  queue: string;
-  taskQueue: string;
-  pending: number;
-  served: boolean;
-  lastPollAt?: string;
-}
+export type QueueView = Omit<QueueStatus, 'lastPollAt'> & { lastPollAt?: string };
 
 export interface BackendInfo {
   /** What this backend talks to, for headers and messages (never with credentials). */

@@ -33,12 +33,13 @@ interface Run {
 /** Runs the CLI like a second terminal would (no TTY), without blocking the event loop. */
 function cli(args: string[], options: { dataDir?: string | false; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   const withDir = options.dataDir === false ? args : [...args, '--data-dir', options.dataDir ?? dataDir];
+  return runNode([...NODE_ARGS, ...withDir], { ...cleanEnv(), NO_COLOR: '1', ...options.env });
+}
+
+/** Runs node with `args` in the project root and collects its output; killed after 60 s. */
+function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_ARGS, ...withDir], {
-      cwd: ROOT,
-      env: { ...cleanEnv(), NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -52,7 +53,6 @@ function cli(args: string[], options: { dataDir?: string | false; env?: NodeJS.P
   });
 }
 
-/** This environment without variables that would point the CLI elsewhere. */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of ['SURREAL_URL', 'SURREAL_NS', 'SURREAL_DB', 'SURREAL_USER', 'SURREAL_PASS', 'SPKY_CONFIG', 'SPKY_JOB_CONFIG', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_UI_URL']) {
@@ -349,7 +349,7 @@ void test('clear deletes finished jobs per table and keeps pending ones; --all a
  * Writes job rows whose updated_at/created_at lie `agoMs` in the past into an embedded database,
  * in another process: the embedded engine keeps its files locked until its process exits.
  */
-function seedJobs(url: string, rows: { status: string; agoMs: number }[]): Promise<string[]> {
+async function seedJobs(url: string, rows: { status: string; agoMs: number }[]): Promise<string[]> {
   const script = `
     const { openSurreal } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'src/db/connect.ts')).href)});
     const { deploySchema } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'src/db/deploySchema.ts')).href)});
@@ -365,23 +365,9 @@ function seedJobs(url: string, rows: { status: string; agoMs: number }[]): Promi
     await db.close();
     process.exit(0);
   `;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, url, JSON.stringify(rows)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      if (status === 0) resolve(JSON.parse(stdout) as string[]);
-      else reject(new Error(`seeding ${url} failed (exit ${status}): ${stderr}`));
-    });
-  });
+  const { status, stdout, stderr } = await runNode(['--import', 'tsx', '--input-type=module', '-e', script, url, JSON.stringify(rows)]);
+  if (status !== 0) throw new Error(`seeding ${url} failed (exit ${status}): ${stderr}`);
+  return JSON.parse(stdout) as string[];
 }
 
 void test('clear --older-than 1h --dry-run against SurrealDB directly lists exactly the old finished jobs and deletes nothing; the real run then deletes exactly those', async () => {

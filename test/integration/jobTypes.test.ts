@@ -8,6 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { typeErrors } from '../helpers/typeErrors.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -48,20 +49,7 @@ void test('the generated types make jobs.run check the backend, the path and the
         '',
       ].join('\n'),
     );
-    const program = ts.createProgram([consumer, out], {
-      strict: true,
-      noEmit: true,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
-      skipLibCheck: true,
-      types: ['node'],
-      typeRoots: [path.join(ROOT, 'node_modules/@types')],
-    });
-    const problems = ts
-      .getPreEmitDiagnostics(program)
-      .filter((d) => d.file && (d.file.fileName === consumer || d.file.fileName === out))
-      .map((d) => `${path.basename(d.file!.fileName)}:${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const problems = typeErrors([consumer, out]);
     assert.deepEqual(problems, [], 'every valid call compiles and every @ts-expect-error is an error');
   } finally {
     rmSync(dir, { recursive: true, force: true });

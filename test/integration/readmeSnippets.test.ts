@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/logger.js';
 import { startSurrealRelay } from '../../chaos/surrealRelay.js';
 import { startExampleBackend } from '../../examples/backend.js';
 import { startTemporal, waitFor } from '../helpers/harness.js';
+import { typeErrors } from '../helpers/typeErrors.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -45,21 +46,7 @@ void test("the README's scheduling TypeScript compiles against the library's rea
         '',
       ].join('\n'),
     );
-    const program = ts.createProgram([file], {
-      strict: true,
-      noEmit: true,
-      noUnusedLocals: false,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
-      skipLibCheck: true,
-      types: ['node'],
-      typeRoots: [path.join(ROOT, 'node_modules/@types')],
-    });
-    const problems = ts
-      .getPreEmitDiagnostics(program)
-      .filter((d) => d.file?.fileName === file)
-      .map((d) => `${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const problems = typeErrors([file]);
     assert.deepEqual(problems, []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
