@@ -104,8 +104,11 @@ export interface RunnerConfig {
   /** Cron jobs declared in config; reconciled with Temporal's Schedules at start. */
   schedules?: JobScheduleConfig[];
   retention?: RetentionConfig;
-  /** Task queue of the schedule and retention workflows (every runner with workers serves it). */
-  controlTaskQueue?: string;
+  /**
+   * Name of the deployment the config's schedules belong to: at start a runner deletes only the
+   * config schedules of its own deployment that its config no longer lists. Default `spooky-temporal`.
+   */
+  deployment?: string;
   /** Named queues this process's workers serve (default `['default']`); `createRunner({ queues })` wins. */
   queues?: string[];
   /** Where the config came from, for error messages ("sp00ky.yml", "SPKY_JOB_CONFIG", "object"). */

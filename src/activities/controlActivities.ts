@@ -74,8 +74,8 @@ export function createControlActivities(deps: ControlActivityDeps) {
     },
 
     /** Retention: deletes finished rows older than the window, table by table, in batches. */
-    async pruneOldJobs(args: { olderThanMs: number }): Promise<Record<string, number>> {
-      const result = await pruneJobs(deps.db(), { get: deps.shapeOf }, deps.registry.tables, {
+    async pruneOldJobs(args: { olderThanMs: number; tables?: string[] }): Promise<Record<string, number>> {
+      const result = await pruneJobs(deps.db(), { get: deps.shapeOf }, args.tables ?? deps.registry.tables, {
         olderThanMs: args.olderThanMs,
         onBatch: (progress) => heartbeat(progress),
       });

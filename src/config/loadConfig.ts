@@ -68,7 +68,7 @@ export function configFromObject(obj: ConfigObject | unknown, source = 'object')
     temporal: resolveTemporal({}, parsed.temporal, source, secrets),
     schedules: normaliseSchedules(parsed.schedules, backends, source, ['schedules'], secrets),
     ...optionalRetention(normaliseRetention(parsed.retention, source, ['retention'], secrets)),
-    controlTaskQueue: parsed.controlTaskQueue ?? CONFIG_DEFAULTS.controlTaskQueue,
+    deployment: parsed.deployment ?? CONFIG_DEFAULTS.deployment,
     ...(parsed.queues ? { queues: parsed.queues } : {}),
     source,
   };
@@ -117,7 +117,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Runne
     temporal: resolveTemporal(env, overrides.temporal, 'overrides', secrets),
     schedules: yml ? normaliseSchedules(yml.schedules, backends, yml.file, ['schedules'], secrets) : [],
     ...optionalRetention(yml ? normaliseRetention(yml.retention, yml.file, ['retention'], secrets) : undefined),
-    controlTaskQueue: env.SPKY_CONTROL_TASK_QUEUE || CONFIG_DEFAULTS.controlTaskQueue,
+    deployment: env.SPKY_DEPLOYMENT || CONFIG_DEFAULTS.deployment,
     ...optionalQueues(yml ? parseWith(queuesField.optional(), yml.queues, yml.file, ['queues'], secrets) : undefined),
     source,
   };

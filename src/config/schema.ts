@@ -15,7 +15,7 @@ export const CONFIG_DEFAULTS = {
   surrealDatabase: 'main',
   temporalAddress: '127.0.0.1:7233',
   temporalNamespace: 'default',
-  controlTaskQueue: 'spooky-temporal.control',
+  deployment: 'spooky-temporal',
 } as const;
 
 const TABLE_RE = /^[a-z][a-z0-9_]*$/;
@@ -135,7 +135,7 @@ export const configObject = z
     /** Checked by normaliseSchedules/normaliseRetention once the backends are known. */
     schedules: z.unknown().optional(),
     retention: z.unknown().optional(),
-    controlTaskQueue: z.string({ error: 'expected controlTaskQueue as a string' }).min(1).optional(),
+    deployment: z.string({ error: 'expected deployment as a string, e.g. "shop-production"' }).min(1).optional(),
     queues: queuesField.optional(),
     source: z.string().optional(),
   })

@@ -20,7 +20,6 @@ import { JobEvents } from './jobEvents.js';
 import { createWorkers } from './createWorkers.js';
 import { getWorkflowBundle } from './workflowBundle.js';
 import { DEFAULT_QUEUE } from './taskQueues.js';
-import { CONFIG_DEFAULTS } from '../config/schema.js';
 import { SchedulesClient } from '../schedules/schedulesClient.js';
 import { syncSchedules } from '../schedules/syncSchedules.js';
 import { checkQueueName } from '../jobBuilder.js';
@@ -146,7 +145,6 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
           namespace: config.temporal.namespace,
           backends: config.backends,
           queues,
-          controlTaskQueue: config.controlTaskQueue ?? CONFIG_DEFAULTS.controlTaskQueue,
           workflowBundle: options.workflowBundle ?? (await getWorkflowBundle()),
           identity,
           activityDeps: {

@@ -1,5 +1,7 @@
 // One Temporal worker per backend and served queue, on that pair's task queue, so each backend
-// (and queue) can be scaled and limited on its own. Shutdown waits for in-flight HTTP calls: the grace time
+// (and queue) can be scaled and limited on its own. A backend's schedule and retention workflows
+// run on its default task queue too: a separate worker for them cost 30 MB of RSS (its own
+// workflow thread). Shutdown waits for in-flight HTTP calls: the grace time
 // is at least the longest HTTP timeout, so a deploy never burns an attempt.
 import { Runtime, Worker, DefaultLogger, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { BackendConfig } from '../interfaces.js';
@@ -16,8 +18,6 @@ export interface WorkerOptions {
   backends: BackendConfig[];
   /** Named queues this process serves (default: `default`); each gets its `concurrency` slots. */
   queues?: readonly string[];
-  /** Task queue of the schedule and retention workflows; every runner with workers serves it. */
-  controlTaskQueue?: string;
   workflowBundle: WorkflowBundleWithSourceMap;
   activityDeps: ActivityDeps;
   identity: string;
@@ -44,8 +44,8 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   const activities = createActivities(options.activityDeps);
   const queues = options.queues?.length ? options.queues : [DEFAULT_QUEUE];
   const pairs = options.backends.flatMap((backend) => queues.map((queue) => ({ backend, queue })));
-  return Promise.all([
-    ...pairs.map(({ backend, queue }) => {
+  return Promise.all(
+    pairs.map(({ backend, queue }) => {
       const longestTimeoutS = backend.timeoutOverridable
         ? Math.max(backend.timeoutSeconds, options.maxOverrideTimeoutSeconds ?? 300)
         : backend.timeoutSeconds;
@@ -63,22 +63,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
         stickyQueueScheduleToStartTimeout: '3s',
       });
     }),
-    ...(options.controlTaskQueue
-      ? [
-          // Short work: enqueue a schedule's slot (then wait on its job as a child), prune old rows.
-          Worker.create({
-            connection: options.connection,
-            namespace: options.namespace,
-            taskQueue: options.controlTaskQueue,
-            workflowBundle: options.workflowBundle,
-            activities,
-            identity: `${options.identity}/control`,
-            maxConcurrentActivityTaskExecutions: 4,
-            stickyQueueScheduleToStartTimeout: '3s',
-          }),
-        ]
-      : []),
-  ]);
+  );
 }
 
 /**

@@ -3,7 +3,9 @@
 // from an unchanged one, and the schedule's memo says who manages it.
 import { createHash } from 'node:crypto';
 import { ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
-import type { JobScheduleConfig, OverlapPolicyName, RetentionConfig } from '../interfaces.js';
+import type { JobScheduleConfig, OverlapPolicyName, RetentionConfig, RunnerConfig } from '../interfaces.js';
+import { CONFIG_DEFAULTS } from '../config/schema.js';
+import { DEFAULT_QUEUE, taskQueueFor } from '../runner/taskQueues.js';
 import type { ScheduledJobSpec } from '../activities/controlActivities.js';
 import { RETENTION_SCHEDULE_ID, RETENTION_SCHEDULE_NAME, scheduleIdFor } from './scheduledJobId.js';
 import { JOB_BACKEND, JOB_PATH, JOB_TABLE } from '../workflows/searchAttributes.js';
@@ -16,8 +18,8 @@ export interface ScheduleMemo {
   managedBy: ScheduleManager;
   name: string;
   kind: 'job' | 'retention';
-  /** The deployment it belongs to: runners reconcile only the schedules of their own control queue. */
-  controlTaskQueue: string;
+  /** The deployment it belongs to: runners reconcile only the schedules of their own deployment. */
+  deployment: string;
 }
 
 const OVERLAP: Record<OverlapPolicyName, ScheduleOverlapPolicy> = {
@@ -39,7 +41,22 @@ export function configHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
 
-export function jobScheduleOptions(schedule: JobScheduleConfig, controlTaskQueue: string, managedBy: ScheduleManager): ScheduleOptions {
+/**
+ * Where a schedule's workflow runs: `taskQueue`, its backend's default task queue (served by the
+ * backend's workers, so a schedule needs no worker of its own); `deployment`, the owner's name.
+ */
+export interface SchedulePlacement {
+  taskQueue: string;
+  deployment: string;
+}
+
+/** The placement of a schedule for `backend` (default: the first backend, for retention). */
+export function schedulePlacement(config: Pick<RunnerConfig, 'backends' | 'deployment'>, backend?: string): SchedulePlacement {
+  const owner = config.backends.find((b) => b.name === backend) ?? config.backends[0]!;
+  return { taskQueue: taskQueueFor(owner, DEFAULT_QUEUE), deployment: config.deployment ?? CONFIG_DEFAULTS.deployment };
+}
+
+export function jobScheduleOptions(schedule: JobScheduleConfig, placement: SchedulePlacement, managedBy: ScheduleManager): ScheduleOptions {
   const spec: ScheduledJobSpec = {
     schedule: schedule.name,
     table: schedule.table,
@@ -55,9 +72,9 @@ export function jobScheduleOptions(schedule: JobScheduleConfig, controlTaskQueue
     workflowType: 'runScheduledJob',
     // Temporal appends the slot time: `schedule:nightly-2026-11-25T03:00:00Z`.
     workflowId: `schedule:${schedule.name}`,
-    taskQueue: controlTaskQueue,
+    taskQueue: placement.taskQueue,
     args: [spec] as never,
-    memo: { configHash: configHash({ schedule, controlTaskQueue }), definition: schedule },
+    memo: { configHash: configHash({ schedule, placement }), definition: schedule },
     typedSearchAttributes: [
       { key: JOB_TABLE, value: schedule.table },
       { key: JOB_BACKEND, value: schedule.backend },
@@ -65,7 +82,7 @@ export function jobScheduleOptions(schedule: JobScheduleConfig, controlTaskQueue
     ],
     staticSummary: `schedule ${schedule.name}: enqueue ${schedule.backend} POST ${schedule.path}`,
   };
-  const memo: ScheduleMemo = { managedBy, name: schedule.name, kind: 'job', controlTaskQueue };
+  const memo: ScheduleMemo = { managedBy, name: schedule.name, kind: 'job', deployment: placement.deployment };
   return {
     scheduleId: scheduleIdFor(schedule.name),
     spec: schedule.cron !== undefined
@@ -78,8 +95,9 @@ export function jobScheduleOptions(schedule: JobScheduleConfig, controlTaskQueue
   };
 }
 
-export function retentionScheduleOptions(retention: RetentionConfig, controlTaskQueue: string): ScheduleOptions {
-  const memo: ScheduleMemo = { managedBy: 'config', name: RETENTION_SCHEDULE_NAME, kind: 'retention', controlTaskQueue };
+/** Retention prunes `tables` (every job table of the config), whichever backend's worker runs it. */
+export function retentionScheduleOptions(retention: RetentionConfig, placement: SchedulePlacement, tables: string[]): ScheduleOptions {
+  const memo: ScheduleMemo = { managedBy: 'config', name: RETENTION_SCHEDULE_NAME, kind: 'retention', deployment: placement.deployment };
   return {
     scheduleId: RETENTION_SCHEDULE_ID,
     spec: { intervals: [{ every: retention.everyMs }] },
@@ -87,9 +105,9 @@ export function retentionScheduleOptions(retention: RetentionConfig, controlTask
       type: 'startWorkflow',
       workflowType: 'pruneOldJobs',
       workflowId: 'retention',
-      taskQueue: controlTaskQueue,
-      args: [{ olderThanMs: retention.olderThanMs }],
-      memo: { configHash: configHash({ retention, controlTaskQueue }), definition: retention },
+      taskQueue: placement.taskQueue,
+      args: [{ olderThanMs: retention.olderThanMs, tables }],
+      memo: { configHash: configHash({ retention, placement, tables }), definition: retention },
       staticSummary: `delete finished jobs older than ${Math.round(retention.olderThanMs / 60_000)} min`,
     },
     // A missed pass is made up by the next one.

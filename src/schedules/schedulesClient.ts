@@ -5,9 +5,8 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError as TemporalScheduleNotFou
 import type { JobScheduleConfig, RetentionConfig, RunnerConfig } from '../interfaces.js';
 import type { BackendRegistry } from '../runner/backendRegistry.js';
 import { ConfigError, ScheduleExistsError, ScheduleNotFoundError } from '../errors.js';
-import { CONFIG_DEFAULTS } from '../config/schema.js';
 import { normaliseSchedules, type ScheduleInput } from '../config/scheduleConfig.js';
-import { MEMO_KEY, jobScheduleOptions, overlapName, type ScheduleManager, type ScheduleMemo } from './scheduleOptions.js';
+import { MEMO_KEY, jobScheduleOptions, overlapName, schedulePlacement, type ScheduleManager, type ScheduleMemo } from './scheduleOptions.js';
 import { SCHEDULE_ID_PREFIX, scheduleIdFor } from './scheduledJobId.js';
 import { checkScheduleTarget } from './syncSchedules.js';
 
@@ -68,7 +67,7 @@ export class SchedulesClient {
       if (error instanceof ConfigError) throw new ConfigError(error.source, error.key.replace(/^\[0\](?: \([^)]*\))?\.?|^\./, ''), error.expected);
       throw error;
     }
-    const options = jobScheduleOptions(schedule!, config.controlTaskQueue ?? CONFIG_DEFAULTS.controlTaskQueue, 'api');
+    const options = jobScheduleOptions(schedule!, schedulePlacement(config, schedule!.backend), 'api');
     try {
       await client.schedule.create(options);
     } catch (error) {

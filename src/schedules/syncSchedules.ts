@@ -8,7 +8,7 @@ import type { RunnerConfig } from '../interfaces.js';
 import type { BackendRegistry } from '../runner/backendRegistry.js';
 import { ConfigError } from '../errors.js';
 import { CONFIG_DEFAULTS } from '../config/schema.js';
-import { MEMO_KEY, asUpdate, jobScheduleOptions, retentionScheduleOptions, type ScheduleMemo } from './scheduleOptions.js';
+import { MEMO_KEY, asUpdate, jobScheduleOptions, retentionScheduleOptions, schedulePlacement, type ScheduleMemo } from './scheduleOptions.js';
 
 export interface SyncReport {
   created: string[];
@@ -19,12 +19,11 @@ export interface SyncReport {
 
 /** The schedules the config declares, as Temporal options; a path or payload the backend refuses is a ConfigError. */
 export function desiredSchedules(config: RunnerConfig, registry: BackendRegistry): ScheduleOptions[] {
-  const controlTaskQueue = config.controlTaskQueue ?? CONFIG_DEFAULTS.controlTaskQueue;
   const options = (config.schedules ?? []).map((schedule, index) => {
     checkScheduleTarget(registry, schedule.backend, schedule.path, schedule.payload, config.source, `schedules[${index}] (${schedule.name})`);
-    return jobScheduleOptions(schedule, controlTaskQueue, 'config');
+    return jobScheduleOptions(schedule, schedulePlacement(config, schedule.backend), 'config');
   });
-  if (config.retention) options.push(retentionScheduleOptions(config.retention, controlTaskQueue));
+  if (config.retention) options.push(retentionScheduleOptions(config.retention, schedulePlacement(config), [...new Set(config.backends.map((b) => b.table))]));
   return options;
 }
 
@@ -41,7 +40,7 @@ export function checkScheduleTarget(registry: BackendRegistry, backend: string, 
 
 export async function syncSchedules(client: Client, config: RunnerConfig, registry: BackendRegistry, logger: Logger): Promise<SyncReport> {
   const desired = desiredSchedules(config, registry);
-  const controlTaskQueue = config.controlTaskQueue ?? CONFIG_DEFAULTS.controlTaskQueue;
+  const deployment = config.deployment ?? CONFIG_DEFAULTS.deployment;
   const report: SyncReport = { created: [], updated: [], deleted: [], unchanged: [] };
   for (const options of desired) {
     const outcome = await ensureSchedule(client, options);
@@ -50,7 +49,7 @@ export async function syncSchedules(client: Client, config: RunnerConfig, regist
   const wanted = new Set(desired.map((o) => o.scheduleId));
   for await (const summary of client.schedule.list()) {
     const memo = summary.memo?.[MEMO_KEY] as ScheduleMemo | undefined;
-    if (memo?.managedBy !== 'config' || memo.controlTaskQueue !== controlTaskQueue || wanted.has(summary.scheduleId)) continue;
+    if (memo?.managedBy !== 'config' || memo.deployment !== deployment || wanted.has(summary.scheduleId)) continue;
     try {
       await client.schedule.getHandle(summary.scheduleId).delete();
       report.deleted.push(summary.scheduleId);

@@ -9,6 +9,7 @@ const prune = proxyActivities<JobActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 },
 });
 
-export async function pruneOldJobs(args: { olderThanMs: number }): Promise<Record<string, number>> {
+/** `tables`: the job tables of the config that made the schedule; without it, the worker's own. */
+export async function pruneOldJobs(args: { olderThanMs: number; tables?: string[] }): Promise<Record<string, number>> {
   return prune.pruneOldJobs(args);
 }

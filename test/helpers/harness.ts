@@ -49,7 +49,7 @@ export function testConfig(
       },
     ],
     temporal: { address: temporal.address, namespace: 'default' },
-    controlTaskQueue: `test-control-${randomUUID()}`,
+    deployment: `test-${randomUUID()}`,
     ...rest,
   } as ConfigObject;
 }

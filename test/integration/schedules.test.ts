@@ -52,7 +52,7 @@ function slotOf(jobId: string): number {
   return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +(m[7] ?? 0));
 }
 
-void test('config schedules become Temporal Schedules at start; at the next start a changed one is updated, a removed one deleted, and one made through the API is kept', async () => {
+void test('config schedules become Temporal Schedules at start; at the next start a changed one is updated, a removed one deleted, and one made through the API or by another deployment is kept', async () => {
   const db = await freshDb();
   const base = testConfig(temporal, backend.url);
   const first: ConfigObject = {
@@ -77,6 +77,8 @@ void test('config schedules become Temporal Schedules at start; at the next star
   // What the Temporal UI shows: the schedule itself, under its id.
   const described = await runner.client.schedule.getHandle('spooky:sync-nightly').describe();
   assert.equal(described.spec.timezone, 'Europe/Berlin');
+  // Its slots run on the backend's own task queue, served by the backend's workers.
+  assert.equal(described.action.type === 'startWorkflow' && described.action.taskQueue, (base.backends as { taskQueue: string }[])[0]!.taskQueue);
   await runner.stop();
 
   const second: ConfigObject = {
@@ -90,6 +92,9 @@ void test('config schedules become Temporal Schedules at start; at the next star
   const updated = after.get('sync-nightly')!;
   assert.equal((updated.definition as { path: string }).path, '/spookify');
   assert.ok(updated.nextRuns.every((d) => berlinHour(d) === '04' && d.getUTCMinutes() === 30));
+  // A runner of another deployment in the same namespace leaves this deployment's schedules alone.
+  await run({ db, config: testConfig(temporal, backend.url) });
+  assert.ok((await runner.schedules.list()).some((s) => s.name === 'sync-nightly'), "another deployment's runner deleted sync-nightly");
   await runner.schedules.delete('sync-adhoc');
   await assert.rejects(runner.schedules.delete('sync-adhoc'), { name: 'ScheduleNotFoundError', message: /schedules list/ });
 });
