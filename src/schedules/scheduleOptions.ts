@@ -3,6 +3,7 @@
 // from an unchanged one, and the schedule's memo says who manages it.
 import { createHash } from 'node:crypto';
 import { ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import type { Priority } from '@temporalio/common';
 import type { JobScheduleConfig, OverlapPolicyName, RetentionConfig, RunnerConfig } from '../interfaces.js';
 import { CONFIG_DEFAULTS } from '../config/schema.js';
 import { DEFAULT_QUEUE, taskQueueFor } from '../runner/taskQueues.js';
@@ -50,6 +51,13 @@ export interface SchedulePlacement {
   deployment: string;
 }
 
+/** SDK 1.24 sends a schedule action's `priority` (and describes it), but its option type omits it. */
+type StartWorkflowAction = ScheduleOptionsStartWorkflowAction<never> & { priority?: Priority };
+
+/** Task priorities of a slot's own workflow (first) and of retention (last). */
+export const SLOT_PRIORITY = 1;
+export const RETENTION_PRIORITY = 5;
+
 /** The placement of a schedule for `backend` (default: the first backend, for retention). */
 export function schedulePlacement(config: Pick<RunnerConfig, 'backends' | 'deployment'>, backend?: string): SchedulePlacement {
   const owner = config.backends.find((b) => b.name === backend) ?? config.backends[0]!;
@@ -67,20 +75,23 @@ export function jobScheduleOptions(schedule: JobScheduleConfig, placement: Sched
     ...(schedule.priority !== undefined ? { priority: schedule.priority } : {}),
     ...(schedule.queue !== undefined ? { queue: schedule.queue } : {}),
   };
-  const action: ScheduleOptionsStartWorkflowAction<never> = {
+  const action: StartWorkflowAction = {
     type: 'startWorkflow',
     workflowType: 'runScheduledJob',
     // Temporal appends the slot time: `schedule:nightly-2026-11-25T03:00:00Z`.
     workflowId: `schedule:${schedule.name}`,
     taskQueue: placement.taskQueue,
     args: [spec] as never,
-    memo: { configHash: configHash({ schedule, placement }), definition: schedule },
+    memo: { configHash: configHash({ schedule, placement, priority: SLOT_PRIORITY }), definition: schedule },
     typedSearchAttributes: [
       { key: JOB_TABLE, value: schedule.table },
       { key: JOB_BACKEND, value: schedule.backend },
       { key: JOB_PATH, value: schedule.path },
     ],
     staticSummary: `schedule ${schedule.name}: enqueue ${schedule.backend} POST ${schedule.path}`,
+    // The slot's own steps (write the row, start the job) go ahead of any backlog on the backend's
+    // task queue; the job then runs at the schedule's priority.
+    priority: { priorityKey: SLOT_PRIORITY },
   };
   const memo: ScheduleMemo = { managedBy, name: schedule.name, kind: 'job', deployment: placement.deployment };
   return {
@@ -98,18 +109,21 @@ export function jobScheduleOptions(schedule: JobScheduleConfig, placement: Sched
 /** Retention prunes `tables` (every job table of the config), whichever backend's worker runs it. */
 export function retentionScheduleOptions(retention: RetentionConfig, placement: SchedulePlacement, tables: string[]): ScheduleOptions {
   const memo: ScheduleMemo = { managedBy: 'config', name: RETENTION_SCHEDULE_NAME, kind: 'retention', deployment: placement.deployment };
+  const action: StartWorkflowAction = {
+    type: 'startWorkflow',
+    workflowType: 'pruneOldJobs',
+    workflowId: 'retention',
+    taskQueue: placement.taskQueue,
+    args: [{ olderThanMs: retention.olderThanMs, tables }] as never,
+    memo: { configHash: configHash({ retention, placement, tables, priority: RETENTION_PRIORITY }), definition: retention },
+    staticSummary: `delete finished jobs older than ${Math.round(retention.olderThanMs / 60_000)} min`,
+    // Never urgent: it yields the backend's slots to every job.
+    priority: { priorityKey: RETENTION_PRIORITY },
+  };
   return {
     scheduleId: RETENTION_SCHEDULE_ID,
     spec: { intervals: [{ every: retention.everyMs }] },
-    action: {
-      type: 'startWorkflow',
-      workflowType: 'pruneOldJobs',
-      workflowId: 'retention',
-      taskQueue: placement.taskQueue,
-      args: [{ olderThanMs: retention.olderThanMs, tables }],
-      memo: { configHash: configHash({ retention, placement, tables }), definition: retention },
-      staticSummary: `delete finished jobs older than ${Math.round(retention.olderThanMs / 60_000)} min`,
-    },
+    action: action,
     // A missed pass is made up by the next one.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: 60_000 },
     state: { paused: false },

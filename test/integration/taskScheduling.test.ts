@@ -81,6 +81,38 @@ void test('with one worker slot, 5 critical jobs enqueued behind a backlog of 50
   }
 });
 
+void test("a critical schedule's slot runs ahead of the jobs already waiting on its backend's task queue", async (t) => {
+  const config = testConfig(temporal, backend.url, { backendOverrides: { concurrency: 1 } });
+  const runner = await startRunner({ db, config, deploySchema: true });
+  try {
+    await runner.schedules.create({ name: 'urgent-digest', every: '1h', path: '/echo', payload: { digest: true }, priority: 'critical', maxRetries: 0 });
+    // One slot, 30 calls of 150 ms each waiting for it.
+    const handles = await runner.jobs.enqueueMany(
+      Array.from({ length: 30 }, (_, n) => ({ backend: 'api', path: '/slow', payload: { ms: 150, n }, options: { maxRetries: 0 } })),
+    );
+    const backlog = new Set(handles.map((h) => h.id));
+    const arrived = () => backend.requests.filter((r) => r.attempt === 1 && backlog.has(r.jobId)).length;
+    await waitFor('the backlog to be running', () => arrived() >= 3);
+    const atTrigger = arrived();
+    await runner.schedules.trigger('urgent-digest');
+    const slotJob = await waitFor('the scheduled job to reach the backend', async () => {
+      const [rows] = await db.query<[{ id: unknown }[]]>("SELECT id FROM job WHERE schedule = 'urgent-digest'");
+      const id = rows[0] ? String(rows[0].id) : undefined;
+      return id && backend.requestsFor(id).length > 0 ? id : undefined;
+    }, 60_000);
+    const order = backend.requests.filter((r) => r.attempt === 1 && (r.jobId === slotJob || backlog.has(r.jobId))).map((r) => r.jobId);
+    const overtaken = order.indexOf(slotJob) - atTrigger;
+    t.diagnostic(`waiting jobs that reached the backend between the trigger and the scheduled job: ${overtaken} of ${30 - atTrigger}`);
+    // The slot's own steps (write the row, start the job) run at the first priority, and its job
+    // at the schedule's. At the default priority, writing the row would wait behind the backlog.
+    assert.ok(overtaken <= 5, `${overtaken} waiting jobs reached the backend between the trigger and the scheduled job`);
+    await Promise.all([...backlog].map((id) => waitForTerminal(runner, id, 60_000)));
+  } finally {
+    await runner.schedules.delete('urgent-digest').catch(() => undefined);
+    await runner.stop();
+  }
+});
+
 void test('a job on a queue no runner serves stays pending and is reported unserved; a runner serving that queue then runs it', async () => {
   const config = testConfig(temporal, backend.url);
   const main = await startRunner({ db, config, deploySchema: true });
