@@ -89,6 +89,8 @@ export interface JobScheduleConfig {
   retryStrategy: RetryStrategy;
   priority?: number;
   queue?: string;
+  /** Fairness key of its jobs (Temporal dispatches different keys in turn). */
+  fairnessKey?: string;
 }
 
 /** Finished rows older than `olderThanMs` are deleted every `everyMs`, by a Temporal Schedule. */

@@ -24,6 +24,7 @@ export interface ScheduledJobSpec {
   retryStrategy: RetryStrategy;
   priority?: number;
   queue?: string;
+  fairnessKey?: string;
 }
 
 export type ScheduledJobPrepared =
@@ -57,6 +58,7 @@ export function createControlActivities(deps: ControlActivityDeps) {
         retry_strategy: spec.retryStrategy,
         priority: spec.priority,
         queue: spec.queue,
+        fairness_key: spec.fairnessKey,
         schedule: spec.schedule,
       });
       const jobId = `${spec.table}:${key}`;

@@ -65,6 +65,8 @@ const scheduleEntry = z
         }
       })
       .optional(),
+    // Fairness between tenants, as the builder's `.fairnessKey()`: e.g. one schedule per tenant.
+    fairnessKey: z.string({ error: 'expected fairnessKey as a string, e.g. a tenant id' }).min(1, { error: 'expected fairnessKey of 1–255 characters' }).max(255, { error: 'expected fairnessKey of 1–255 characters' }).optional(),
     queue: z.string({ error: 'expected queue as a string' }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, { error: 'expected a queue name of letters, digits, _ . -' }).optional(),
   })
   .strict();
@@ -147,6 +149,7 @@ export function normaliseSchedules(
       retryStrategy: entry.retryStrategy ?? 'linear',
       ...(entry.priority !== undefined ? { priority: entry.priority } : {}),
       ...(entry.queue !== undefined ? { queue: entry.queue } : {}),
+      ...(entry.fairnessKey !== undefined ? { fairnessKey: entry.fairnessKey } : {}),
     };
   });
 }

@@ -74,6 +74,7 @@ export function jobScheduleOptions(schedule: JobScheduleConfig, placement: Sched
     retryStrategy: schedule.retryStrategy,
     ...(schedule.priority !== undefined ? { priority: schedule.priority } : {}),
     ...(schedule.queue !== undefined ? { queue: schedule.queue } : {}),
+    ...(schedule.fairnessKey !== undefined ? { fairnessKey: schedule.fairnessKey } : {}),
   };
   const action: StartWorkflowAction = {
     type: 'startWorkflow',

@@ -445,8 +445,8 @@ void test('jobs list names a queue whose pending jobs no runner serves, and --js
   await cli(['jobs', 'kill', id]);
 });
 
-void test('schedules create, list, trigger, pause, resume and delete work against the dev instance; a triggered slot enqueues its job', async () => {
-  const created = await cli(['schedules', 'create', 'cli-digest', '--every', '1h', '--path', '/spookify', '--payload', '{"id":"thread:digest"}', '--json']);
+void test('schedules create, list, trigger, pause, resume and delete work against the dev instance; a triggered slot enqueues its job with the schedule\'s priority and fairness key', async () => {
+  const created = await cli(['schedules', 'create', 'cli-digest', '--every', '1h', '--path', '/spookify', '--payload', '{"id":"thread:digest"}', '--priority', 'high', '--fairness-key', 'tenant-acme', '--json']);
   assert.equal(created.status, 0, created.stderr);
   assert.equal(JSON.parse(created.stdout).managedBy, 'api');
   const table = await cli(['schedules', 'list']);
@@ -459,6 +459,8 @@ void test('schedules create, list, trigger, pause, resume and delete work agains
     return jobs.find((j) => j.id.startsWith('job:sched_cli_digest_') && j.status === 'success');
   });
   assert.match(job.id, /^job:sched_cli_digest_\d{8}T\d{6}\d*Z$/);
+  const row = json<{ priority?: number; fairnessKey?: string; schedule?: string }>(await cli(['jobs', 'get', job.id, '--json']));
+  assert.deepEqual([row.priority, row.fairnessKey, row.schedule], [2, 'tenant-acme', 'cli-digest'], "the slot's job has the schedule's priority and fairness key");
 
   assert.equal((await cli(['schedules', 'pause', 'cli-digest', '--note', 'maintenance'])).status, 0);
   const paused = json<{ name: string; paused: boolean; note?: string }[]>(await cli(['schedules', 'list', '--json'])).find((s) => s.name === 'cli-digest');

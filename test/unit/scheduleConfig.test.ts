@@ -71,7 +71,7 @@ void test('other bad schedule fields are refused naming the schedule and the fie
   );
 });
 
-void test("a schedule's priority takes the builder's names or a level 1-5, and anything else is refused naming the field", () => {
+void test("a schedule's priority takes the builder's names or a level 1-5, its fairness key 1-255 characters, and anything else is refused naming the field", () => {
   const priorities = configFromObject({
     backends,
     schedules: [
@@ -82,6 +82,8 @@ void test("a schedule's priority takes the builder's names or a level 1-5, and a
   }).schedules?.map((s) => s.priority);
   assert.deepEqual(priorities, [2, 5, undefined]);
   refused({ every: '1h', priority: 'urgent' }, 'schedules[0] (nightly).priority', /critical, high, normal, low, or a number from 1.*got "urgent"/);
+  assert.equal(configFromObject({ backends, schedules: [{ name: 'a', every: '1h', path: '/x', fairnessKey: 'acme' }] }).schedules?.[0]?.fairnessKey, 'acme');
+  refused({ every: '1h', fairnessKey: 'x'.repeat(256) }, 'schedules[0] (nightly).fairnessKey', /1–255 characters/);
   refused({ every: '1h', priority: 0 }, 'schedules[0] (nightly).priority', /from 1 \(first\) to 5/);
 });
 

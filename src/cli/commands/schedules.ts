@@ -61,6 +61,7 @@ interface CreateOptions {
   maxRetries?: number;
   priority?: string | number;
   queue?: string;
+  fairnessKey?: string;
 }
 
 export function registerSchedulesCommands(program: Command): void {
@@ -117,6 +118,7 @@ Examples:
     .option('--max-retries <n>', 'retries of each job after its first attempt', intArg('the number of retries', 0), 3)
     .option('--priority <p>', 'critical, high, normal, low, or 1 (first) … 5 (last)', priorityArg)
     .option('--queue <name>', 'named queue of the jobs')
+    .option('--fairness-key <key>', 'fairness key of the jobs (e.g. a tenant id)')
     .action(async (name: string, opts: CreateOptions, cmd: Command) =>
       withSchedules(cmd, async (client, options) => {
         let payload: unknown;
@@ -140,6 +142,7 @@ Examples:
           maxRetries: opts.maxRetries ?? 3,
           ...(opts.priority !== undefined ? { priority: priorityLevel(opts.priority) } : {}),
           ...(opts.queue ? { queue: opts.queue } : {}),
+          ...(opts.fairnessKey ? { fairnessKey: opts.fairnessKey } : {}),
           })
           // A bad cron, zone, backend or path is bad input: exit 2 with what is accepted.
           .catch((error: unknown) => {
