@@ -115,9 +115,9 @@ function json(value: unknown): string[] {
   return (text ?? 'null').split('\n');
 }
 
-/** Every field of one job, its payload, each error and its result, plus the Temporal UI link. */
 const PRIORITY_LABELS: Record<number, string> = Object.fromEntries(Object.entries(PRIORITY_NAMES).map(([name, level]) => [level, name]));
 
+/** Every field of one job, its payload, each error and its result, plus the Temporal UI link. */
 export function jobDetailLines(job: JobView, options: { now: Date; colors?: Colors; uiLink?: string }): string[] {
   const colors = options.colors ?? NO_COLORS;
   const field = (name: string, value: string) => `${colors.dim(padEnd(name, 13))}${value}`;

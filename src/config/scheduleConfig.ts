@@ -84,7 +84,6 @@ export const retentionSection = retentionEntry;
 export type ScheduleInput = z.input<typeof scheduleEntry>;
 export type RetentionInput = z.input<typeof retentionEntry>;
 
-/** Validates `schedules:` against the backends; `prefix` is where the list sits (e.g. ['schedules']). */
 /** parseWith, with the schedule's name in the key of a field error: `schedules[0] (nightly).overlap`. */
 function parseNamingSchedule(raw: unknown, source: string, prefix: PropertyKey[], secrets: readonly string[]) {
   try {
@@ -99,6 +98,7 @@ function parseNamingSchedule(raw: unknown, source: string, prefix: PropertyKey[]
   }
 }
 
+/** Validates `schedules:` against the backends; `prefix` is where the list sits (e.g. ['schedules']). */
 export function normaliseSchedules(
   raw: unknown,
   backends: readonly BackendConfig[],
