@@ -24,10 +24,18 @@ export interface ChaosObservation {
   /** Outcome of each job's latest enqueue, by job id. */
   outcomes: Map<string, WorkflowOutcome>;
   faults: { kind: string; at: number }[];
+  /** Every slot workflow a schedule started: whether it completed, and the job it enqueued. */
+  slots: { workflowId: string; completed: boolean; jobId?: string }[];
 }
 
 export interface ChaosResults {
+  /** Rows the run enqueued itself (the schedule's are counted apart). */
   jobs: number;
+  /** Rows a schedule enqueued, one per slot; the checks above cover them too. */
+  scheduled_jobs: number;
+  schedule_slots: number;
+  /** Slots that did not complete, named no row or shared one, plus scheduled rows no slot named. */
+  slot_mismatches: number;
   faults: number;
   lost: number;
   wrongly_failed: number;
@@ -109,8 +117,29 @@ export function checkChaos(o: ChaosObservation): ChaosResults {
   }
   recoveries.sort((a, b) => a - b);
 
+  const scheduledRows = new Set(o.rows.filter((row) => row.schedule !== undefined).map((row) => row.id));
+  const named = new Map<string, number>();
+  let slotMismatches = 0;
+  for (const slot of o.slots) {
+    if (!slot.completed || !slot.jobId || !scheduledRows.has(slot.jobId)) {
+      slotMismatches++;
+      note('slot_mismatches', `${slot.workflowId}: ${slot.completed ? `job ${slot.jobId ?? '?'} has no row` : 'did not complete'}`);
+    }
+    if (slot.jobId) named.set(slot.jobId, (named.get(slot.jobId) ?? 0) + 1);
+  }
+  for (const id of scheduledRows) {
+    const slots = named.get(id) ?? 0;
+    if (slots !== 1) {
+      slotMismatches++;
+      note('slot_mismatches', `${id}: named by ${slots} slots`);
+    }
+  }
+
   return {
-    jobs: o.rows.length,
+    jobs: o.rows.length - scheduledRows.size,
+    scheduled_jobs: scheduledRows.size,
+    schedule_slots: o.slots.length,
+    slot_mismatches: slotMismatches,
     faults: o.faults.length,
     lost,
     wrongly_failed: wronglyFailed,

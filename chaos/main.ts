@@ -25,9 +25,10 @@ const report = await runChaos({
   log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
 });
 
-const zeros = ['lost', 'wrongly_failed', 'called_after_kill', 'duplicate_effective_calls', 'mixed_keys', 'inconsistent'] as const;
+const zeros = ['lost', 'wrongly_failed', 'called_after_kill', 'duplicate_effective_calls', 'mixed_keys', 'inconsistent', 'slot_mismatches'] as const;
 const rows: [string, string | number][] = [
   ['jobs', report.jobs],
+  ['scheduled jobs (one per slot)', `${report.scheduled_jobs} from ${report.schedule_slots} slots`],
   ['faults injected', `${report.faults} (${Object.entries(report.fault_kinds).map(([k, n]) => `${k} ${n}`).join(', ')})`],
   ...zeros.map((key) => [key.replaceAll('_', ' '), report[key]] as [string, number]),
   ['redeliveries (same key, at-least-once)', report.redeliveries],

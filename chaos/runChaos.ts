@@ -13,6 +13,7 @@ import { parseJobRow } from '../src/db/jobRow.js';
 import { TableShapes } from '../src/db/tableShape.js';
 import type { JobRow } from '../src/interfaces.js';
 import { JobsClient } from '../src/jobsClient.js';
+import { SchedulesClient } from '../src/schedules/schedulesClient.js';
 import { BackendRegistry } from '../src/runner/backendRegistry.js';
 import { startDevServer, type DevServer } from '../src/temporal/devServer.js';
 import { JOB_SEARCH_ATTRIBUTES } from '../src/workflows/searchAttributes.js';
@@ -84,8 +85,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
-  const registry = await BackendRegistry.load(configFromObject({ backends: [{ name: 'api', baseUrl: backend.url }] }));
+  const config = configFromObject({ backends: [{ name: 'api', baseUrl: backend.url }] });
+  const registry = await BackendRegistry.load(config);
   const jobs = new JobsClient({ db: () => db, client, registry, shapes: new TableShapes(() => db) });
+  const schedules = new SchedulesClient({ client, config, registry });
 
   const killedAt = new Map<string, number>();
   const expectedFailures = new Set<string>();
@@ -121,6 +124,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   };
 
   // ---------------------------------------------------------------- the load
+  // A schedule fires every 2 s throughout: its slot workflows run on the workers that get killed.
+  await persist('create the schedule', () =>
+    schedules.create({ name: SCHEDULE, every: '2s', path: '/ok', payload: {}, overlap: 'allow_all', maxRetries: 20 }),
+  );
   const enqueue = async (index: number, forced?: JobKind) => {
     const kind = forced ?? jobKind(random());
     kinds[kind] = (kinds[kind] ?? 0) + 1;
@@ -267,6 +274,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (faults.length === before) queue.push(kind);
   }
   await enqueueing;
+  await persist('delete the schedule', () => schedules.delete(SCHEDULE));
   log(`enqueued ${options.jobs} jobs, injected ${faults.length} faults; waiting for every job to end`);
 
   // ---------------------------------------------------------------- settle and check
@@ -275,7 +283,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     everyProcess.filter((p) => p !== secondBridge).forEach((p) => p.start());
     const [open] = await db.query<[number[]]>("SELECT VALUE count() FROM job WHERE status IN ['pending', 'processing'] GROUP ALL");
     const waitingRetries = [...retryAfterFinish].some((id) => !retried.has(id));
-    if ((open?.[0] ?? 0) === 0 && !waitingRetries) {
+    const runningSlots = await client.workflow.count("WorkflowType = 'runScheduledJob' AND ExecutionStatus = 'Running'").then((c) => c.count, () => 1);
+    if ((open?.[0] ?? 0) === 0 && !waitingRetries && runningSlots === 0) {
       await Promise.allSettled(background.splice(0));
       const [again] = await db.query<[number[]]>("SELECT VALUE count() FROM job WHERE status IN ['pending', 'processing'] GROUP ALL");
       if ((again?.[0] ?? 0) === 0) break;
@@ -298,7 +307,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const outcomes = new Map<string, WorkflowOutcome>();
   const limit = pLimit(16);
   await Promise.all(rows.map((row) => limit(async () => outcomes.set(row.id, await outcomeOf(client, row)))));
-  const results = checkChaos({ rows, requests: backend.requests, killedAt, expectedFailures, outcomes, faults });
+  const slots: { workflowId: string; completed: boolean; jobId?: string }[] = [];
+  for await (const w of client.workflow.list({ query: "WorkflowType = 'runScheduledJob'" })) {
+    const result = w.status.name === 'COMPLETED' ? ((await client.workflow.getHandle(w.workflowId, w.runId).result()) as { jobId?: string }) : undefined;
+    slots.push({ workflowId: w.workflowId, completed: w.status.name === 'COMPLETED', ...(result?.jobId ? { jobId: result.jobId } : {}) });
+  }
+  const results = checkChaos({ rows, requests: backend.requests, killedAt, expectedFailures, outcomes, faults, slots });
 
   await Promise.allSettled(everyProcess.map((p) => p.stop()));
   await connection.close();
@@ -330,6 +344,8 @@ async function outcomeOf(client: Client, row: JobRow): Promise<WorkflowOutcome> 
     return { status: 'other', detail: `${(error as Error).message}: ${c?.name}: ${c?.message}` };
   }
 }
+
+const SCHEDULE = 'chaos-tick';
 
 function jobKind(r: number): JobKind {
   const table: [number, JobKind][] = [

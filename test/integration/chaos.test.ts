@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FAULT_KINDS, runChaos } from '../../chaos/runChaos.js';
 
-void test('under SIGKILLs of workers and bridges, a Temporal restart and two bridges at once, no job is lost, wrongly failed, called after kill or called twice', async () => {
+void test('under SIGKILLs of workers and bridges, a Temporal restart and two bridges at once, no job is lost, wrongly failed, called after kill or called twice, and every schedule slot makes exactly one job', async (t) => {
   const report = await runChaos({
     jobs: 150,
     faults: FAULT_KINDS.length,
@@ -17,6 +17,7 @@ void test('under SIGKILLs of workers and bridges, a Temporal restart and two bri
     log: () => undefined,
   });
   const summary = JSON.stringify(report);
+  t.diagnostic(`scheduled jobs: ${report.scheduled_jobs} from ${report.schedule_slots} slots`);
   // 150, plus one slow job when the call-kill fault finds no call in flight late in the run.
   assert.ok(report.jobs === 150 || report.jobs === 151, summary);
   assert.equal(report.faults, FAULT_KINDS.length, summary);
@@ -26,4 +27,6 @@ void test('under SIGKILLs of workers and bridges, a Temporal restart and two bri
   assert.equal(report.duplicate_effective_calls, 0, summary);
   assert.equal(report.mixed_keys, 0, summary);
   assert.equal(report.inconsistent, 0, summary);
+  assert.ok(report.scheduled_jobs > 0, summary);
+  assert.equal(report.slot_mismatches, 0, summary);
 });
