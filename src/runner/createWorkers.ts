@@ -1,8 +1,8 @@
 // One Temporal worker per backend and served queue, on that pair's task queue, so each backend
 // (and queue) can be scaled and limited on its own. A backend's schedule and retention workflows
-// run on its default task queue too: a separate worker for them cost 30 MB of RSS (its own
-// workflow thread). Shutdown waits for in-flight HTTP calls: the grace time
-// is at least the longest HTTP timeout, so a deploy never burns an attempt.
+// run on its default task queue too: a worker of their own cost 30 MB of RSS (its own workflow
+// thread). Shutdown waits for in-flight HTTP calls: the grace time is at least the longest HTTP
+// timeout, so a deploy never burns an attempt.
 import { Runtime, Worker, DefaultLogger, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { BackendConfig } from '../interfaces.js';
 import type { ActivityDeps } from '../activities/index.js';

@@ -55,8 +55,8 @@ export interface SchedulePlacement {
 type StartWorkflowAction = ScheduleOptionsStartWorkflowAction<never> & { priority?: Priority };
 
 /** Task priorities of a slot's own workflow (first) and of retention (last). */
-export const SLOT_PRIORITY = 1;
-export const RETENTION_PRIORITY = 5;
+const SLOT_PRIORITY = 1;
+const RETENTION_PRIORITY = 5;
 
 /** The placement of a schedule for `backend` (default: the first backend, for retention). */
 export function schedulePlacement(config: Pick<RunnerConfig, 'backends' | 'deployment'>, backend?: string): SchedulePlacement {
@@ -124,7 +124,7 @@ export function retentionScheduleOptions(retention: RetentionConfig, placement: 
   return {
     scheduleId: RETENTION_SCHEDULE_ID,
     spec: { intervals: [{ every: retention.everyMs }] },
-    action: action,
+    action,
     // A missed pass is made up by the next one.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: 60_000 },
     state: { paused: false },
