@@ -182,7 +182,9 @@ export type JobWorkflowResult =
 /** What kill() did. */
 export type KillOutcome =
   | { outcome: 'killed'; jobId: string; previousStatus: JobStatus }
-  | { outcome: 'already-finished'; jobId: string; status: JobStatus };
+  | { outcome: 'already-finished'; jobId: string; status: JobStatus }
+  /** The backend answered 2xx before the kill reached its call: the job succeeded. */
+  | { outcome: 'too-late'; jobId: string; status: 'success' };
 
 /** What retry() did. */
 export type RetryOutcome = { outcome: 're-enqueued'; jobId: string; workflowId: string; run: number };

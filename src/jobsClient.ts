@@ -5,7 +5,7 @@ import { StringRecordId, type Surreal } from 'surrealdb';
 import type { JobErrorEntry, JobRow, JobStatus, KillOutcome, RetryOutcome, RetryStrategy } from './interfaces.js';
 import { InvalidJobError, JobNotFoundError, JobStateError } from './errors.js';
 import type { BackendRegistry } from './runner/backendRegistry.js';
-import type { TableShapes } from './db/tableShape.js';
+import type { TableShape, TableShapes } from './db/tableShape.js';
 import type { JobEvents } from './runner/jobEvents.js';
 import { parseJobRow } from './db/jobRow.js';
 import { deploySchema } from './db/deploySchema.js';
@@ -27,6 +27,7 @@ import { buildWorkflowInput, maxRetriesProblem } from './bridge/buildWorkflowInp
 import { startJobWorkflow } from './bridge/startJobWorkflow.js';
 import { cancelJobWorkflow } from './bridge/cancelJobWorkflow.js';
 import { countPendingByQueue } from './sql/countPendingByQueue.js';
+import { latestJobRun } from './temporal/latestJobRun.js';
 import { taskQueuePollers } from './temporal/taskQueuePollers.js';
 import { taskQueueFor } from './runner/taskQueues.js';
 
@@ -85,6 +86,8 @@ export interface JobsClientDeps {
 
 /** How long kill() waits for the workflow to mirror the kill to the row. */
 const KILL_SETTLE_TIMEOUT_MS = 30_000;
+/** How long retry() waits for a finished job's workflow to close. */
+const RUN_CLOSE_TIMEOUT_MS = 10_000;
 
 export class JobsClient {
   constructor(private readonly deps: JobsClientDeps) {}
@@ -297,8 +300,8 @@ export class JobsClient {
     if (row.status === 'success' || row.status === 'failed') {
       return { outcome: 'already-finished', jobId, status: row.status };
     }
-    const workflowId = workflowIdFor(row.id, row.run);
     const shape = await this.deps.shapes.get(row.table);
+    const workflowId = await this.#currentWorkflowId(row, shape);
     if (row.status === 'pending') {
       const error: JobErrorEntry = { code: 'killed', reason: 'killed by operator', attempt: row.retries + 1, at: new Date().toISOString() };
       if (await failJob(this.deps.db(), shape, { jobId, error, from: ['pending'] })) {
@@ -319,6 +322,10 @@ export class JobsClient {
         this.deps.events?.publish({ jobId, status: 'failed', attempt: error.attempt, error });
       }
     }
+    // A backend that answered 2xx before the kill reached its call did the work: the attempt
+    // is a success, and the caller is told the kill came too late.
+    const after = await this.get(jobId);
+    if (after?.status === 'success') return { outcome: 'too-late', jobId, status: 'success' };
     return { outcome: 'killed', jobId, previousStatus: row.status };
   }
 
@@ -329,25 +336,42 @@ export class JobsClient {
       throw new JobStateError(jobId, row.status, 'only failed or success jobs can be retried; kill it first or wait');
     }
     const shape = await this.deps.shapes.get(row.table);
+    // Tables with a `run` field number enqueues themselves. On a table without one (Sp00ky's
+    // documented table) the next run follows the newest in Temporal, found before the row is
+    // reset: a bridge that sees the reset row finds that same newest run and starts the same next one.
+    const nextRunWithoutField = shape.has('run') ? undefined : await this.#nextRunFromTemporal(jobId);
     const reset = await resetJobForRetry(this.deps.db(), shape, jobId);
     const parsed = reset ? parseJobRow(reset) : undefined;
     if (!parsed?.ok) {
       const now = await this.#mustGet(jobId);
       throw new JobStateError(jobId, now.status, 'it changed while retrying; only failed or success jobs can be retried');
     }
-    const fresh = parsed.row;
-    // Tables with a `run` field number enqueues themselves; on a seed-defined table,
-    // take the first retry number Temporal has not seen.
-    const firstRun = shape.has('run') ? fresh.run : 2;
-    const lastRun = shape.has('run') ? fresh.run : 10_000;
-    for (let run = firstRun; run <= lastRun; run++) {
-      const built = buildWorkflowInput({ ...fresh, run }, this.deps.registry);
-      if (!built.ok) throw new InvalidJobError(jobId, built.reason);
-      const outcome = await startJobWorkflow(this.deps.client, built);
-      // With a `run` field a duplicate means the bridge started this very enqueue first.
-      if (outcome === 'started' || shape.has('run')) return { outcome: 're-enqueued', jobId, workflowId: built.workflowId, run };
+    const run = nextRunWithoutField ?? parsed.row.run;
+    const built = buildWorkflowInput({ ...parsed.row, run }, this.deps.registry);
+    if (!built.ok) throw new InvalidJobError(jobId, built.reason);
+    // A duplicate means a bridge started this very enqueue first.
+    await startJobWorkflow(this.deps.client, built);
+    return { outcome: 're-enqueued', jobId, workflowId: built.workflowId, run };
+  }
+
+  /** The run after the newest one Temporal has, once that one has closed (it may still be closing). */
+  async #nextRunFromTemporal(jobId: string): Promise<number> {
+    let latest = await latestJobRun(this.deps.client, jobId);
+    if (latest?.status === 'RUNNING') {
+      // The row is finished, so its run is closing: it ends right after its last row write.
+      await this.#waitForClose(latest.workflowId, RUN_CLOSE_TIMEOUT_MS);
+      latest = await latestJobRun(this.deps.client, jobId);
+      if (latest?.status === 'RUNNING') {
+        throw new JobStateError(jobId, 'processing', `its workflow ${latest.workflowId} is still running; kill it first or wait`);
+      }
     }
-    throw new JobStateError(jobId, 'pending', 'no free retry number left for this job');
+    return (latest?.run ?? 0) + 1;
+  }
+
+  /** The workflow of the job's current enqueue: from the row's `run`, else from Temporal. */
+  async #currentWorkflowId(row: JobRow, shape: TableShape): Promise<string> {
+    if (shape.has('run')) return workflowIdFor(row.id, row.run);
+    return (await latestJobRun(this.deps.client, row.id))?.workflowId ?? workflowIdFor(row.id, 1);
   }
 
   /**
@@ -402,14 +426,17 @@ export class JobsClient {
     }
   }
 
-  async #waitForClose(workflowId: string): Promise<void> {
-    const handle = this.deps.client.workflow.getHandle(workflowId);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      handle.result().catch(() => undefined),
-      new Promise((resolve) => (timer = setTimeout(resolve, KILL_SETTLE_TIMEOUT_MS))),
-    ]);
-    clearTimeout(timer);
+  async #waitForClose(workflowId: string, timeoutMs = KILL_SETTLE_TIMEOUT_MS): Promise<void> {
+    // The long poll is aborted at the deadline, so a kill that times out leaves no call behind.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    try {
+      await this.deps.client.withAbortSignal(deadline.signal, () => this.deps.client.workflow.getHandle(workflowId).result());
+    } catch {
+      // Closed as failed or cancelled, or the deadline passed: the caller reads the row next.
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

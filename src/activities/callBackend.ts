@@ -1,5 +1,9 @@
 // The one HTTP call of one attempt. It never retries by itself: the workflow owns retries,
 // so every attempt and every wait is visible in the workflow's history.
+// A 2xx status line means the backend did the work: from then on neither a kill nor a drain
+// aborts the call (the body is still read, within the timeout), so the attempt is recorded as
+// the success it was instead of `cancelled`, and a retry does not make the backend work twice.
+// Heartbeats (which carry a kill to the activity) are sent by the activity around this call.
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { BackendConfig } from '../interfaces.js';
 import { resolveBackendUrl } from './resolveBackendUrl.js';
@@ -20,8 +24,6 @@ export type CallBackendOutcome =
   | { ok: true; status: number; result: unknown }
   | { ok: false; code: number | 'timeout' | 'invalid'; reason: string; retryable: boolean; retryAfterMs?: number };
 
-const HEARTBEAT_EVERY_MS = 1000;
-
 export async function callBackend(
   backend: BackendConfig,
   assertDeclaredPath: (path: string) => void,
@@ -39,17 +41,20 @@ export async function callBackend(
     return { ok: false, code: 'invalid', reason: (error as Error).message, retryable: false };
   }
 
-  const context = Context.current();
-  const cancellation = context.cancellationSignal;
+  const cancellation = Context.current().cancellationSignal;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), input.timeoutMs);
-  // Cancellation reaches an activity only through heartbeats. None at the start: each is a
-  // server write, and the heartbeat timeout already counts from the start.
-  const heartbeats = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  // Aborts the request while no 2xx status has arrived: on a kill, a drain or the timeout.
+  const stop = new AbortController();
+  const stopOnKillOrDrain = () => stop.abort();
+  const interrupts = [cancellation, ...(drain ? [drain] : [])];
+  interrupts.forEach((signal) => signal.addEventListener('abort', stopOnKillOrDrain, { once: true }));
+  timeout.signal.addEventListener('abort', () => stop.abort(), { once: true });
+  if (interrupts.some((signal) => signal.aborted)) stop.abort();
   try {
     const response = await fetch(url, {
       method: 'POST',
-      signal: AbortSignal.any([cancellation, timeout.signal, ...(drain ? [drain] : [])]),
+      signal: stop.signal,
       redirect: 'manual', // a redirect could lead to another host
       headers: {
         'content-type': 'application/json',
@@ -61,10 +66,11 @@ export async function callBackend(
       },
       body: JSON.stringify(input.payload ?? {}),
     });
-    const body = await readBodyLimited(response);
     if (response.status >= 200 && response.status < 300) {
-      return { ok: true, status: response.status, result: toStoredResult(body) };
+      interrupts.forEach((signal) => signal.removeEventListener('abort', stopOnKillOrDrain));
+      return { ok: true, status: response.status, result: await readSuccessBody(response, input.timeoutMs) };
     }
+    const body = await readBodyLimited(response);
     return {
       ok: false,
       code: response.status,
@@ -89,7 +95,16 @@ export async function callBackend(
     return { ok: false, code: 0, reason: shortReason(transportMessage(error)), retryable: true };
   } finally {
     clearTimeout(timer);
-    clearInterval(heartbeats);
+    interrupts.forEach((signal) => signal.removeEventListener('abort', stopOnKillOrDrain));
+  }
+}
+
+/** A 2xx body that stops arriving (the timeout, a reset) leaves the attempt a success, with a marker. */
+async function readSuccessBody(response: Response, timeoutMs: number): Promise<unknown> {
+  try {
+    return toStoredResult(await readBodyLimited(response));
+  } catch (error) {
+    return { incomplete: true, reason: `the 2xx body did not arrive whole within ${timeoutMs} ms: ${transportMessage(error)}` };
   }
 }
 

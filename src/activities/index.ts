@@ -10,6 +10,7 @@ import { type CallBackendInput, type CallBackendOutcome } from './callBackend.js
 import { callConfiguredBackend, runAttempt, type AttemptInput, type AttemptOutcome } from './runAttempt.js';
 import { createV1Activities } from './v1Activities.js';
 import { createControlActivities } from './controlActivities.js';
+import { withHeartbeats } from './heartbeats.js';
 import type { BackendRegistry } from '../runner/backendRegistry.js';
 
 export interface ActivityDeps {
@@ -62,7 +63,7 @@ export function createActivities(deps: ActivityDeps) {
     // v1 (`jobWorkflow`): runs started before the upgrade still call these.
     ...createV1Activities({ db: deps.db, shapeOf, identity: deps.identity, events: deps.events }),
     callBackend(input: CallBackendInput): Promise<CallBackendOutcome> {
-      return call(deps.backends.get(input.backend), input);
+      return withHeartbeats(() => call(deps.backends.get(input.backend), input));
     },
   };
 }

@@ -3,7 +3,6 @@
 // every write is keyed by run and attempt, so a repeat after a crash either finds its own
 // claim and calls again (same Idempotency-Key: at-least-once delivery), or finds its own
 // outcome already recorded and returns it without calling.
-import { Context } from '@temporalio/activity';
 import type { Surreal } from 'surrealdb';
 import type { BackendConfig, JobErrorEntry } from '../interfaces.js';
 import type { TableShape } from '../db/tableShape.js';
@@ -17,6 +16,7 @@ import { readAttemptState } from '../sql/readAttemptState.js';
 import { callBackend, type CallBackendInput, type CallBackendOutcome } from './callBackend.js';
 import { decideOutcome, waitBeforeRetry, type AttemptDecision, type RetryRules } from './decideOutcome.js';
 import { recordedOutcome } from './recordedOutcome.js';
+import { withHeartbeats } from './heartbeats.js';
 
 export interface AttemptInput extends RetryRules {
   jobId: string;
@@ -45,14 +45,9 @@ export interface AttemptDeps {
 
 /** Row writes after the call are retried in place, so a database hiccup does not repeat the call. */
 const WRITE_TRIES = 8;
-const HEARTBEAT_EVERY_MS = 1000;
 
-export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promise<AttemptOutcome> {
-  const context = Context.current();
-  // No heartbeat at the start: each one is a server write, and the heartbeat timeout already
-  // counts from the start. A quick attempt (most of them) then costs no heartbeat at all.
-  const heartbeats = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
-  try {
+export function runAttempt(deps: AttemptDeps, input: AttemptInput): Promise<AttemptOutcome> {
+  return withHeartbeats(async () => {
     const shape = await deps.shapeOf(input.table);
     const key: AttemptKey = { jobId: input.jobId, run: input.run, attempt: input.attempt };
     if (!(await claimJob(deps.db(), shape, { key, assignee: deps.identity }))) {
@@ -74,9 +69,7 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
     if (!written) return await repeatOrFence(deps, key, input); // killed (or repeated) while the call ran
     publishOutcome(deps.events, input, decision);
     return decision;
-  } finally {
-    clearInterval(heartbeats);
-  }
+  });
 }
 
 function record(db: Surreal, shape: TableShape, key: AttemptKey, decision: AttemptDecision): Promise<boolean> {

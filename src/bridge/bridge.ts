@@ -11,7 +11,7 @@ import type { DbConnection } from '../db/dbConnection.js';
 import type { TableShapes } from '../db/tableShape.js';
 import type { BackendRegistry } from '../runner/backendRegistry.js';
 import type { JobEvents } from '../runner/jobEvents.js';
-import { parseJobRow } from '../db/jobRow.js';
+import { asDate, parseJobRow } from '../db/jobRow.js';
 import { selectPendingJobs, type PendingCursor } from '../sql/selectPendingJobs.js';
 import { selectKillRequests } from '../sql/selectKillRequests.js';
 import { selectJobsById } from '../sql/selectJobsById.js';
@@ -22,6 +22,8 @@ import { startJobWorkflow } from './startJobWorkflow.js';
 import { cancelJobWorkflow } from './cancelJobWorkflow.js';
 import { workflowState } from './workflowState.js';
 import { selectStaleProcessingJobs } from '../sql/selectStaleProcessingJobs.js';
+import { getJob } from '../sql/getJob.js';
+import { closedAfterWritingRow, latestJobRun } from '../temporal/latestJobRun.js';
 
 export interface BridgeOptions {
   connection: DbConnection;
@@ -64,7 +66,11 @@ export class JobBridge {
   readonly #limit;
   readonly #subscriptions: LiveSubscription[] = [];
   readonly #inFlightStarts = new Set<string>();
-  /** Workflow ids known to run, with when that was last confirmed. */
+  /**
+   * Rows known to have a running workflow, with when that was last confirmed: keyed by workflow
+   * id, or on a table without `run` by job id and created_at (which that table's definition
+   * recomputes on every write, so a re-enqueued row is looked at again).
+   */
   readonly #confirmedRunning = new Map<string, number>();
   readonly #timers: NodeJS.Timeout[] = [];
   #recovering: Promise<void> | undefined;
@@ -114,17 +120,19 @@ export class JobBridge {
   async #catchUpAllTables(): Promise<void> {
     this.#forgetOldConfirmations();
     for (const table of this.#o.registry.tables) {
+      const shape = await this.#o.shapes.get(table);
       let cursor: PendingCursor | undefined;
       for (;;) {
-        const page = await selectPendingJobs(this.#o.connection.db, table, cursor, this.#o.pageSize);
-        const unknown = page.filter((key) => !this.#confirmedRunning.has(workflowIdFor(String(key.id), typeof key.run === 'number' ? key.run : 1)));
+        const page = await selectPendingJobs(this.#o.connection.db, shape, cursor, this.#o.pageSize);
+        const unknown = page.filter(
+          (key) => !this.#confirmedRunning.has(confirmationKey(shape.has('run'), String(key.id), key.run, asDate(key.created_at))),
+        );
         const rows = await selectJobsById(this.#o.connection.db, unknown.map((key) => key.id));
         await Promise.all(rows.map((raw) => this.#limit(() => this.#handleRow(raw, 'catch-up'))));
         const last = page.at(-1);
         if (!last || page.length < this.#o.pageSize || this.#stopped) break;
         cursor = { createdAt: last.created_at, id: last.id };
       }
-      const shape = await this.#o.shapes.get(table);
       if (shape.has('kill_requested_at')) {
         const killed = await selectKillRequests(this.#o.connection.db, table);
         await Promise.all(killed.map((raw) => this.#limit(() => this.#handleRow(raw, 'catch-up'))));
@@ -149,6 +157,15 @@ export class JobBridge {
    */
   async #repairOrphan(row: JobRow): Promise<void> {
     if (row.status !== 'pending' && row.status !== 'processing') return;
+    const shape = await this.#o.shapes.get(row.table);
+    if (!shape.has('run')) {
+      // Which run is current only Temporal knows; a closed one is an orphan only if it did not end the row.
+      const latest = await latestJobRun(this.#o.client, row.id);
+      if (!latest || latest.status === 'RUNNING') return;
+      // A pending row after a run that ended it, or written after the run closed: re-enqueued, not orphaned.
+      if (row.status === 'pending' && (closedAfterWritingRow(latest.status) || isNewerThan(row.updatedAt, latest.closedAt))) return;
+      row = { ...row, run: latest.run };
+    }
     const workflowId = workflowIdFor(row.id, row.run);
     const state = await workflowState(this.#o.client, workflowId);
     if (state === 'running') this.#confirmedRunning.set(workflowId, Date.now());
@@ -159,7 +176,6 @@ export class JobBridge {
       attempt: row.retries + 1,
       at: new Date().toISOString(),
     };
-    const shape = await this.#o.shapes.get(row.table);
     // Keyed by run and attempt: a row that moved on since it was read is left alone.
     const key = { jobId: row.id, error, from: [row.status], run: row.run, attempt: row.retries + 1 };
     if (await failJob(this.#o.connection.db, shape, key)) {
@@ -224,18 +240,41 @@ export class JobBridge {
   }
 
   async #ensureStarted(row: JobRow, origin: Origin): Promise<void> {
+    const shape = await this.#o.shapes.get(row.table);
+    const confirmation = confirmationKey(shape.has('run'), row.id, row.run, row.createdAt);
+    if (shape.has('run') || origin === 'live-create') return this.#startRun(row, origin, confirmation);
+    // No `run` field (Sp00ky's documented table): the row looks the same for its first run and
+    // for every re-run, so find the newest run in Temporal and decide from how it ended.
+    if (origin === 'catch-up' && this.#confirmedRunning.has(confirmation)) return;
+    const latest = await latestJobRun(this.#o.client, row.id);
+    if (!latest) return this.#startRun(row, origin, confirmation);
+    if (latest.status === 'RUNNING') {
+      this.#confirmedRunning.set(confirmation, Date.now());
+      return;
+    }
+    // The run closed; read the row again, as it is now: the event or page may be older than that.
+    const fresh = parseJobRow(await getJob(this.#o.connection.db, row.id));
+    if (!fresh.ok || fresh.row.status !== 'pending') return;
+    if (closedAfterWritingRow(latest.status) || isNewerThan(fresh.row.updatedAt, latest.closedAt)) {
+      // Its run wrote the row's end before closing, so pending now means it was re-enqueued since.
+      return this.#startRun({ ...fresh.row, run: latest.run + 1 }, origin, confirmationKey(false, row.id, undefined, fresh.row.createdAt));
+    }
+    await this.#repairOrphan(fresh.row);
+  }
+
+  async #startRun(row: JobRow, origin: Origin, confirmation: string): Promise<void> {
     const built = buildWorkflowInput(row, this.#o.registry);
     if (!built.ok) {
       await this.#markInvalid(row.id, built.reason);
       return;
     }
     if (this.#inFlightStarts.has(built.workflowId)) return;
-    if (origin === 'catch-up' && this.#confirmedRunning.has(built.workflowId)) return;
+    if (origin === 'catch-up' && this.#confirmedRunning.has(confirmation)) return;
     this.#inFlightStarts.add(built.workflowId);
     try {
       const outcome = await startJobWorkflow(this.#o.client, built);
       if (outcome === 'started') {
-        this.#confirmedRunning.set(built.workflowId, Date.now());
+        this.#confirmedRunning.set(confirmation, Date.now());
         this.#o.events.publish({ jobId: row.id, status: 'started', workflowId: built.workflowId });
         this.#o.logger.debug({ jobId: row.id, workflowId: built.workflowId }, 'started job workflow');
       } else if (origin === 'catch-up') {
@@ -320,6 +359,15 @@ export class JobBridge {
       if (!this.#stopped) void this.#reconcile();
     });
   }
+}
+
+/** See #confirmedRunning. */
+function confirmationKey(hasRunField: boolean, jobId: string, run: unknown, createdAt: Date | undefined): string {
+  return hasRunField ? workflowIdFor(jobId, typeof run === 'number' ? run : 1) : `${jobId}@${createdAt?.getTime() ?? ''}`;
+}
+
+function isNewerThan(updatedAt: Date | undefined, closedAt: Date | undefined): boolean {
+  return updatedAt !== undefined && closedAt !== undefined && updatedAt.getTime() > closedAt.getTime();
 }
 
 function delay(ms: number): Promise<void> {

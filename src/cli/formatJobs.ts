@@ -154,9 +154,9 @@ export function jobDetailLines(job: JobView, options: { now: Date; colors?: Colo
 }
 
 export function killLine(outcome: KillOutcome): string {
-  return outcome.outcome === 'killed'
-    ? `killed ${outcome.jobId} (was ${outcome.previousStatus})`
-    : `${outcome.jobId} already finished (${outcome.status})`;
+  if (outcome.outcome === 'killed') return `killed ${outcome.jobId} (was ${outcome.previousStatus})`;
+  if (outcome.outcome === 'too-late') return `${outcome.jobId} succeeded before the kill reached it: its backend had already answered 2xx`;
+  return `${outcome.jobId} already finished (${outcome.status})`;
 }
 
 export function retryLine(outcome: RetryOutcome): string {

@@ -21,6 +21,12 @@ const dateLike = z.unknown().transform((value, ctx) => {
   return date;
 });
 
+/** A datetime as the SDK delivers it (DateTime, Date or ISO string), or undefined. */
+export function asDate(value: unknown): Date | undefined {
+  const parsed = dateLike.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
 const errorEntry = z
   .object({
     code: z.union([z.number(), z.string()]),

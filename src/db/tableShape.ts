@@ -10,15 +10,22 @@ export interface TableShape {
   has(field: string): boolean;
   /** Whether error entries `{code, reason, ...}` can be appended to `errors`. */
   canAppendErrors: boolean;
+  /**
+   * Whether an index on (status, created_at) exists, so pending rows can be read in
+   * created_at order without sorting (our schema deploy defines it; the seed's table lacks it).
+   */
+  hasPendingIndex: boolean;
 }
 
 export async function readTableShape(db: Surreal, table: string): Promise<TableShape> {
   const [tableInfo] = await db.query<[{ tables?: Record<string, string> }]>('INFO FOR DB');
   const definition = tableInfo?.tables?.[table] ?? '';
   const schemafull = /\bSCHEMAFULL\b/i.test(definition);
-  const [info] = await db.query<[{ fields?: Record<string, string> }]>(`INFO FOR TABLE ${escapeIdent(table)}`);
-    ;
+  const [info] = await db.query<[{ fields?: Record<string, string>; indexes?: Record<string, string> }]>(
+    `INFO FOR TABLE ${escapeIdent(table)}`,
+  );
   const fields = info?.fields ?? {};
+  const hasPendingIndex = Object.values(info?.indexes ?? {}).some((definition) => /\bFIELDS\s+status\s*,\s*created_at\b/i.test(definition));
   const names = new Set(Object.keys(fields));
   const errorsDef = fields['errors'];
   const elementDef = fields['errors.*'] ?? fields['errors[*]'];
@@ -33,6 +40,7 @@ export async function readTableShape(db: Surreal, table: string): Promise<TableS
     schemafull,
     has: (field) => !schemafull || names.has(field),
     canAppendErrors,
+    hasPendingIndex,
   };
 }
 
@@ -44,19 +52,30 @@ export function escapeIdent(name: string): string {
   return name;
 }
 
-/** Caches shapes; `forget` after a schema deploy. */
-export class TableShapes {
-  readonly #cache = new Map<string, Promise<TableShape>>();
+/** Default age after which a cached shape is read again. */
+export const SHAPE_MAX_AGE_MS = 30_000;
 
-  constructor(private readonly db: () => Surreal) {}
+/**
+ * Caches shapes; `forget` after a schema deploy made here. A schema deployed by another
+ * process (`schema deploy` from a terminal) is seen once a cached shape is `maxAgeMs` old.
+ */
+export class TableShapes {
+  readonly #cache = new Map<string, { shape: Promise<TableShape>; readAt: number }>();
+
+  constructor(
+    private readonly db: () => Surreal,
+    private readonly maxAgeMs = SHAPE_MAX_AGE_MS,
+  ) {}
 
   get(table: string): Promise<TableShape> {
-    let shape = this.#cache.get(table);
-    if (!shape) {
-      shape = readTableShape(this.db(), table);
-      shape.catch(() => this.#cache.delete(table));
-      this.#cache.set(table, shape);
-    }
+    const cached = this.#cache.get(table);
+    if (cached && Date.now() - cached.readAt < this.maxAgeMs) return cached.shape;
+    const shape = readTableShape(this.db(), table);
+    const entry = { shape, readAt: Date.now() };
+    shape.catch(() => {
+      if (this.#cache.get(table) === entry) this.#cache.delete(table);
+    });
+    this.#cache.set(table, entry);
     return shape;
   }
 

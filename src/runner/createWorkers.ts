@@ -7,6 +7,7 @@ import { Runtime, Worker, DefaultLogger, type NativeConnection, type WorkflowBun
 import type { BackendConfig } from '../interfaces.js';
 import type { ActivityDeps } from '../activities/index.js';
 import { createActivities } from '../activities/index.js';
+import { HEARTBEAT_EVERY_MS } from '../activities/heartbeats.js';
 import { DEFAULT_QUEUE, taskQueueFor } from './taskQueues.js';
 
 /** Extra time over the longest HTTP timeout before in-flight calls are cancelled at shutdown. */
@@ -61,6 +62,9 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
         shutdownGraceTime: longestTimeoutS * 1000 + SHUTDOWN_SLACK_MS,
         // A workflow cached on a worker that died moves to another worker after this (SDK default 10 s).
         stickyQueueScheduleToStartTimeout: '3s',
+        // A kill reaches a call in flight with the next heartbeat's reply. Unset, the SDK sends
+        // heartbeats at most every 0.8 × the 5 s heartbeat timeout: a kill took up to 4 s.
+        maxHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS,
       });
     }),
   );
