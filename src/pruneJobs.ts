@@ -27,6 +27,11 @@ export interface PruneOptions {
   sampleLimit?: number;
   /** Rows per DELETE statement (default 500). */
   batchSize?: number;
+  /**
+   * Stop after this many DELETE batches in all (default: none); the result's `complete` says
+   * whether everything was deleted. Lets a workflow prune in short steps.
+   */
+  maxBatches?: number;
   /** Called after each DELETE batch (e.g. to heartbeat a Temporal activity). */
   onBatch?: (progress: { table: string; deleted: number; totalDeleted: number }) => void;
 }
@@ -59,6 +64,16 @@ export async function pruneJobs(
   tables: readonly string[],
   options: PruneOptions = {},
 ): Promise<PruneResult> {
+  return (await pruneJobsInSteps(db, shapes, tables, options)).result;
+}
+
+/** pruneJobs, and whether it deleted every expired row (false when `maxBatches` stopped it). */
+export async function pruneJobsInSteps(
+  db: Surreal,
+  shapes: Pick<TableShapes, 'get'>,
+  tables: readonly string[],
+  options: PruneOptions = {},
+): Promise<{ result: PruneResult; complete: boolean }> {
   const { olderThanMs, dryRun = false } = options;
   const batchSize = options.batchSize ?? DEFAULT_PRUNE_BATCH_SIZE;
   const sampleLimit = options.sampleLimit ?? DEFAULT_PRUNE_SAMPLE_LIMIT;
@@ -75,6 +90,8 @@ export async function pruneJobs(
   const cutoff = olderThanMs === undefined ? undefined : new Date(now.getTime() - olderThanMs);
   const counts: Record<string, number> = {};
   const jobs: ExpiredJob[] = [];
+  let batchesLeft = options.maxBatches ?? Infinity;
+  let complete = true;
   for (const table of new Set(tables)) {
     const shape = await shapes.get(table);
     if (dryRun) {
@@ -87,14 +104,19 @@ export async function pruneJobs(
     }
     let total = 0;
     for (;;) {
+      if (batchesLeft-- <= 0) {
+        complete = false;
+        break;
+      }
       const deleted = await deleteExpiredJobs(db, shape, { cutoff, limit: batchSize });
       total += deleted.length;
       if (deleted.length > 0) options.onBatch?.({ table, deleted: deleted.length, totalDeleted: total });
       if (deleted.length < batchSize) break;
     }
     counts[table] = total;
+    if (!complete) break;
   }
-  return { dryRun, ...(cutoff ? { cutoff: cutoff.toISOString() } : {}), counts, jobs };
+  return { result: { dryRun, ...(cutoff ? { cutoff: cutoff.toISOString() } : {}), counts, jobs }, complete };
 }
 
 /** SurrealDB datetimes arrive as the SDK's DateTime (with toDate()), Date, or ISO strings. */

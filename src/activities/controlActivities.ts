@@ -12,7 +12,7 @@ import { buildWorkflowInput } from '../bridge/buildWorkflowInput.js';
 import { createScheduledJob } from '../sql/createScheduledJob.js';
 import { failJob } from '../sql/failJob.js';
 import { scheduledJobKey } from '../schedules/scheduledJobId.js';
-import { pruneJobs } from '../pruneJobs.js';
+import { pruneJobs, pruneJobsInSteps } from '../pruneJobs.js';
 
 /** What a schedule enqueues on each slot (the schedule action's argument). */
 export interface ScheduledJobSpec {
@@ -75,7 +75,20 @@ export function createControlActivities(deps: ControlActivityDeps) {
       return { ok: true, jobId, created, workflowId: built.workflowId, taskQueue: built.taskQueue, input: built.input, priority: built.priority };
     },
 
-    /** Retention: deletes finished rows older than the window, table by table, in batches. */
+    /**
+     * One short step of retention, run as a local activity: at most `maxBatches` DELETE batches
+     * against a cutoff the workflow fixed once. `complete` is false while rows are left.
+     */
+    async pruneOldJobsStep(args: { cutoffMs: number; tables?: string[]; maxBatches: number }): Promise<{ counts: Record<string, number>; complete: boolean }> {
+      const { result, complete } = await pruneJobsInSteps(deps.db(), { get: deps.shapeOf }, args.tables ?? deps.registry.tables, {
+        olderThanMs: 0,
+        now: new Date(args.cutoffMs),
+        maxBatches: args.maxBatches,
+      });
+      return { counts: result.counts, complete };
+    },
+
+    /** Retention: deletes finished rows older than the window, table by table, in batches (runs started before local steps). */
     async pruneOldJobs(args: { olderThanMs: number; tables?: string[] }): Promise<Record<string, number>> {
       const result = await pruneJobs(deps.db(), { get: deps.shapeOf }, args.tables ?? deps.registry.tables, {
         olderThanMs: args.olderThanMs,

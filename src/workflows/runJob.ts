@@ -12,6 +12,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   sleep,
   upsertSearchAttributes,
@@ -30,10 +31,18 @@ const BACKOFF_FROM_ANSWER = 'backoff-from-backend-answer';
 /** Over the HTTP timeout, for the activity as a whole: claim, body, outcome write (with its retries). */
 const ATTEMPT_SLACK_MS = 60_000;
 
-const mirror = proxyActivities<JobActivities>({
+/** patched() id: runs started before it mirror a kill with a regular activity instead. */
+const MIRROR_KILL_LOCALLY = 'mirror-kill-locally';
+
+const MIRROR_OPTIONS = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
-});
+} as const;
+const mirror = proxyActivities<JobActivities>(MIRROR_OPTIONS);
+// A row write only: as a local activity it runs at once on this worker, in its own slots,
+// instead of queueing behind the backend's HTTP calls (with concurrency 1 and two 12 s calls
+// waiting, a killed job stayed `processing`, and kill() waited, for 25 s).
+const mirrorLocally = proxyLocalActivities<JobActivities>(MIRROR_OPTIONS);
 
 export async function runJob(input: JobWorkflowInput): Promise<JobWorkflowResult> {
   const maxAttempts = input.maxRetries + 1;
@@ -86,8 +95,9 @@ export async function runJob(input: JobWorkflowInput): Promise<JobWorkflowResult
       const error: JobErrorEntry = inFlight
         ? { code: 'cancelled', reason: 'killed by operator while the request was in flight', attempt, at }
         : { code: 'killed', reason: 'killed by operator', attempt, at };
+      const killed = { jobId: input.jobId, table: input.table, run: input.run, error };
       await CancellationScope.nonCancellable(() =>
-        mirror.markKilled({ jobId: input.jobId, table: input.table, run: input.run, error }),
+        patched(MIRROR_KILL_LOCALLY) ? mirrorLocally.markKilled(killed) : mirror.markKilled(killed),
       );
       setStatus('failed');
       if (!isCancellation(err)) throw new CancelledFailure('killed by operator');

@@ -2,7 +2,15 @@
 // job (a row keyed by schedule and slot time, so a repeat finds it) and runs the job workflow as
 // its child, so the schedule's overlap policy sees the job itself run: `skip` skips a slot while
 // the previous job is still running, `cancel_other` kills it. Deterministic: no I/O here.
-import { ParentClosePolicy, executeChild, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  executeChild,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   SearchAttributeType,
   WorkflowExecutionAlreadyStartedError,
@@ -17,10 +25,15 @@ import type { runJob } from './runJob.js';
 /** Set by Temporal on every workflow a Schedule starts: the slot's nominal time. */
 const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
-const control = proxyActivities<JobActivities>({
+const CONTROL_OPTIONS = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
-});
+} as const;
+const control = proxyActivities<JobActivities>(CONTROL_OPTIONS);
+/** Writing the slot's row is a database step only: locally, it does not wait behind HTTP calls. */
+const controlLocally = proxyLocalActivities<JobActivities>(CONTROL_OPTIONS);
+/** patched() id: slots started before it enqueue with a regular activity instead. */
+const ENQUEUE_SLOT_LOCALLY = 'enqueue-slot-locally';
 
 export type ScheduledJobResult =
   | { jobId: string; status: 'invalid'; reason: string }
@@ -31,7 +44,8 @@ export type ScheduledJobResult =
 export async function runScheduledJob(spec: ScheduledJobSpec): Promise<ScheduledJobResult> {
   const info = workflowInfo();
   const slot = info.typedSearchAttributes.get(SCHEDULED_START_TIME) ?? info.startTime;
-  const prepared = await control.enqueueScheduledJob({ spec, slotMs: slot.getTime() });
+  const args = { spec, slotMs: slot.getTime() };
+  const prepared = await (patched(ENQUEUE_SLOT_LOCALLY) ? controlLocally : control).enqueueScheduledJob(args);
   if (!prepared.ok) {
     setCurrentDetails(`job ${prepared.jobId} cannot run: ${prepared.reason}`);
     return { jobId: prepared.jobId, status: 'invalid', reason: prepared.reason };

@@ -10,7 +10,7 @@ import { configFromObject } from '../../src/config/loadConfig.js';
 import { deploySchema } from '../../src/db/deploySchema.js';
 import { escapeIdent, TableShapes } from '../../src/db/tableShape.js';
 import { JobsClient } from '../../src/jobsClient.js';
-import { ClearOptionsError, DEFAULT_PRUNE_BATCH_SIZE, pruneJobs } from '../../src/pruneJobs.js';
+import { ClearOptionsError, DEFAULT_PRUNE_BATCH_SIZE, pruneJobs, pruneJobsInSteps } from '../../src/pruneJobs.js';
 import { BackendRegistry } from '../../src/runner/backendRegistry.js';
 import { openTestDb, TEST_SPEC } from '../helpers/harness.js';
 
@@ -171,6 +171,22 @@ void test('more old rows than one batch are deleted in several short batches, al
   const again = await pruneJobs(db, shapes, ['job'], { olderThanMs: DAY, now: NOW, batchSize: 3, onBatch: ({ deleted }) => exact.push(deleted) });
   assert.deepEqual(exact, [3, 3]);
   assert.deepEqual(again.counts, { job: 6 });
+});
+
+void test('retention in short steps (as its workflow runs it) stops after maxBatches, says so, and the steps together delete every old row', async () => {
+  await insertRows('job', Array.from({ length: 7 }, (): Row => ({ status: 'failed', finishedAt: ago(10 * DAY) })));
+  const recent = await insertRows('job', [{ status: 'success', finishedAt: ago(HOUR) }]);
+  const steps: { deleted: number; complete: boolean }[] = [];
+  for (let i = 0; i < 10; i++) {
+    const { result, complete } = await pruneJobsInSteps(db, shapes, ['job'], { olderThanMs: DAY, now: NOW, batchSize: 2, maxBatches: 2 });
+    steps.push({ deleted: result.counts['job'] ?? 0, complete });
+    if (complete) break;
+  }
+  assert.deepEqual(steps, [
+    { deleted: 4, complete: false },
+    { deleted: 3, complete: true },
+  ]);
+  assert.deepEqual(await idsIn('job'), [...recent].sort());
 });
 
 void test('on a table without updated_at, a job is as old as its created_at', async () => {
