@@ -2,7 +2,7 @@
 // as new before its history gets large, keeping the attempt count, the errors and the kill.
 // max_retries has a per-backend limit; a row over it fails with a clear error, not a clamp.
 // The runner here continues as new at 100 events instead of 2,000 (a test hook in the workflow
-// input), so a few hundred attempts cross the threshold many times in seconds.
+// input), so 121 attempts cross the threshold about ten times in seconds.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Surreal } from 'surrealdb';
@@ -20,7 +20,7 @@ let runner: Runner;
 /** The test's continue-as-new threshold, in history events (production: CONTINUE_AS_NEW_AT_EVENTS). */
 const THRESHOLD = 100;
 /** Retries of the fast-failing job: over ERRORS_KEPT_ON_ROW, and many runs' worth of attempts. */
-const MANY_RETRIES = 150;
+const MANY_RETRIES = 120;
 
 before(async () => {
   [temporal, backend] = await Promise.all([startTemporal(), startTestBackend()]);
@@ -62,7 +62,7 @@ async function runsOf(workflowId: string): Promise<RunOfJob[]> {
   return runs.sort((a, b) => a.startedAt - b.startedAt);
 }
 
-void test('a job allowed 150 fast-failing retries ends failed with every attempt counted, and no run of its workflow passes the history threshold', async () => {
+void test('a job allowed 120 fast-failing retries ends failed with every attempt counted, and no run of its workflow passes the history threshold', async () => {
   const jobId = await insertJob(db, { path: '/status/500', max_retries: MANY_RETRIES }, 'many_job');
   const row = await waitForTerminal(runner, jobId, 120_000);
   assert.equal(row.status, 'failed');
