@@ -171,6 +171,11 @@ export interface JobWorkflowInput {
   run: number;
   /** Set when a run continues as new: the next attempt and when it is due. */
   resume?: { attempt: number; dueAtMs: number };
+  /**
+   * For tests: continue as new at this many history events instead of the default 2,000.
+   * Absent in production; runs started without it keep the default, so no patch is needed.
+   */
+  continueAsNewAtEvents?: number;
 }
 
 export type JobWorkflowResult =

@@ -36,6 +36,7 @@ export function buildWorkflowInput(row: JobRow, registry: BackendRegistry): Buil
   const timeoutSeconds =
     backend.timeoutOverridable && row.timeoutSeconds !== undefined ? row.timeoutSeconds : backend.timeoutSeconds;
   const workflowId = workflowIdFor(row.id, row.run);
+  const { continueAsNewAtEvents } = registry.workflowInputHooks;
   return {
     ok: true,
     workflowId,
@@ -55,6 +56,8 @@ export function buildWorkflowInput(row: JobRow, registry: BackendRegistry): Buil
       backoffMaxMs: backend.backoffMaxMs,
       idempotencyKey: idempotencyKeyFor(row, workflowId),
       run: row.run,
+      // Only when a test set it: production inputs stay as they were.
+      ...(continueAsNewAtEvents !== undefined && { continueAsNewAtEvents }),
     },
   };
 }

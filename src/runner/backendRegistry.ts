@@ -5,14 +5,22 @@ import { loadOpenApiSpec } from '../config/openapi.js';
 import { UnsafePathError } from '../errors.js';
 import { unsafePathReason } from '../activities/resolveBackendUrl.js';
 
+/** Test hooks that change what every job's workflow input says; unset in production. */
+export interface WorkflowInputHooks {
+  /** Jobs' workflows continue as new at this many history events instead of the default 2,000. */
+  continueAsNewAtEvents?: number;
+}
+
 export class BackendRegistry {
   private constructor(
     private readonly byName: ReadonlyMap<string, BackendConfig>,
     private readonly byTableMap: ReadonlyMap<string, BackendConfig>,
     private readonly specs: ReadonlyMap<string, BackendSpec>,
+    /** Read by buildWorkflowInput, which every start (bridge, retry, schedule slot) goes through. */
+    readonly workflowInputHooks: WorkflowInputHooks,
   ) {}
 
-  static async load(config: RunnerConfig): Promise<BackendRegistry> {
+  static async load(config: RunnerConfig, workflowInputHooks: WorkflowInputHooks = {}): Promise<BackendRegistry> {
     const specs = new Map<string, BackendSpec>();
     for (const backend of config.backends) {
       if (backend.specPath) specs.set(backend.name, await loadOpenApiSpec(backend.specPath));
@@ -21,6 +29,7 @@ export class BackendRegistry {
       new Map(config.backends.map((b) => [b.name, b])),
       new Map(config.backends.map((b) => [b.table, b])),
       specs,
+      workflowInputHooks,
     );
   }
 

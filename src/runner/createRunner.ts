@@ -15,7 +15,7 @@ import { registerSearchAttributes } from '../temporal/registerSearchAttributes.j
 import { JobBridge, type BridgeOptions } from '../bridge/bridge.js';
 import { JobsClient } from '../jobsClient.js';
 import { createLogger } from '../logger.js';
-import { BackendRegistry } from './backendRegistry.js';
+import { BackendRegistry, type WorkflowInputHooks } from './backendRegistry.js';
 import { JobEvents } from './jobEvents.js';
 import { createWorkers } from './createWorkers.js';
 import { getWorkflowBundle } from './workflowBundle.js';
@@ -54,6 +54,8 @@ export interface RunnerOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** Reconcile the config's schedules (and retention) with Temporal at start; default true (not in worker mode). */
   syncSchedules?: boolean;
+  /** For tests only: what every job's workflow input carries (e.g. a low continue-as-new threshold). */
+  testHooks?: WorkflowInputHooks;
   bridge?: Pick<BridgeOptions, 'pageSize' | 'reconcileIntervalMs' | 'healthCheckIntervalMs' | 'reconnectBaseDelayMs' | 'startConcurrency' | 'staleProcessingMs' | 'recheckRunningMs'>;
 }
 
@@ -82,7 +84,7 @@ export interface Runner {
 export async function createRunner(options: RunnerOptions = {}): Promise<Runner> {
   const logger = options.logger ?? createLogger();
   const config = await resolveConfig(options);
-  const registry = await BackendRegistry.load(config);
+  const registry = await BackendRegistry.load(config, options.testHooks);
   const mode = options.mode ?? 'all';
   const identity = options.identity ?? `${os.hostname()}:${process.pid}`;
   const queues = [...new Set(options.queues?.length ? options.queues : (config.queues ?? [DEFAULT_QUEUE]))];

@@ -1,8 +1,10 @@
 // One workflow per job enqueue (v2): wait until due, then up to max_retries + 1 attempts,
 // each ONE activity (claim, POST, record the outcome), with the backoff waits as durable
 // timers in between. Deterministic: no I/O here, activity types only, timers for clocks.
-// Its history stays bounded: past CONTINUE_AS_NEW_AT_EVENTS it continues as a new run of the
-// same workflow id, carrying the attempt count and the next due time (errors live on the row).
+// Its history stays bounded: past CONTINUE_AS_NEW_AT_EVENTS (or the input's test threshold) it
+// continues as a new run of the same workflow id, carrying the attempt count and the next due
+// time (errors live on the row). The threshold is read from the input, which every replay sees
+// unchanged: runs started without the field keep the default, so it needs no patched().
 import {
   ActivityCancellationType,
   ApplicationFailure,
@@ -53,7 +55,7 @@ export async function runJob(input: JobWorkflowInput): Promise<JobWorkflowResult
 
   try {
     for (;;) {
-      if (historyIsLarge()) {
+      if (historyIsLarge(input.continueAsNewAtEvents ?? CONTINUE_AS_NEW_AT_EVENTS)) {
         await continueAsNew<typeof runJob>({ ...input, resume: { attempt, dueAtMs } });
       }
       await waitUntil(dueAtMs, attempt === 1 ? 'delay' : `${input.retryStrategy} backoff before retry ${attempt - 1}`, plannedWaitMs);
@@ -169,9 +171,9 @@ async function waitUntil(dueAtMs: number, what: string, plannedMs?: number): Pro
   await sleep(waitMs, { summary: `${what} (${plannedMs ?? waitMs} ms, until ${until})` });
 }
 
-function historyIsLarge(): boolean {
+function historyIsLarge(atEvents: number): boolean {
   const info = workflowInfo();
-  return info.historyLength >= CONTINUE_AS_NEW_AT_EVENTS || info.continueAsNewSuggested;
+  return info.historyLength >= atEvents || info.continueAsNewSuggested;
 }
 
 function setStatus(status: JobStatus | string): void {
