@@ -57,6 +57,13 @@ void test('every workflow of the bundle and every path of runJob has a recorded 
   for (const path of paths) assert.ok(FIXTURES.includes(`${path}.json`), `fixture ${path}.json is missing: run npm run record-histories`);
   // A retried run records the patch marker, so dropping its patched() branch is checked too.
   assert.deepEqual(patchIdsOf(load('runJob-retried-then-success.json')), ['backoff-from-backend-answer']);
+  // Database-only steps moved to local activities behind patched(); both sides stay recorded.
+  assert.ok(patchIdsOf(load('runJob-killed-in-flight.json')).includes('mirror-kill-locally'));
+  assert.ok(patchIdsOf(load('runScheduledJob-slot.json')).includes('enqueue-slot-locally'));
+  assert.ok(patchIdsOf(load('pruneOldJobs-retention.json')).includes('prune-in-local-steps'));
+  for (const before of ['runJob-killed-in-flight', 'runScheduledJob-slot', 'pruneOldJobs-retention']) {
+    assert.ok(FIXTURES.includes(`${before}-before-local-steps.json`), `fixture ${before}-before-local-steps.json is missing`);
+  }
 });
 
 void test('every recorded history (runJob, runScheduledJob, pruneOldJobs, v1 jobWorkflow) replays against the current bundle', async (t) => {
