@@ -155,6 +155,22 @@ for (let i = 0; i < SAMPLES; i++) {
   e2e.push(doneAt.get(id)! - createdAt.get(id)!);
 }
 
+log('3. kill of a call in flight: from kill() to the backend seeing the request aborted');
+// Kills land at random moments of the heartbeat cycle, as a user's would.
+const killToAbort: number[] = [];
+const killReturns: number[] = [];
+for (let i = 0; i < 20; i++) {
+  const id = await insert({ path: '/slow/30000' });
+  await waitFor('the slow call', () => backend.requests.some((r) => r.jobId === id), 30_000);
+  await sleep(Math.random() * 1_000);
+  const killedAt = now();
+  await runner.jobs.kill(id);
+  killReturns.push(now() - killedAt);
+  const request = backend.requests.find((r) => r.jobId === id)!;
+  await waitFor('the call to be aborted', () => request.abortedAt !== undefined, 30_000, 5);
+  killToAbort.push(request.abortedAt! - killedAt);
+}
+
 log('5. delay and backoff accuracy');
 // Written at a steady 10 rows/s, as the pickup phase: this measures the timers, not a crowd of
 // jobs falling due in the same instant (those queue behind the worker's workflow thread).
@@ -310,6 +326,10 @@ const results = {
   e2e_p99_ms: round(percentile(e2e, 99)),
   floor_e2e_p50_ms: round(floorP50),
   latency_overhead_ms: round(percentile(e2e, 50) - floorP50),
+  kill_to_abort_p50_ms: round(percentile(killToAbort, 50)),
+  kill_to_abort_max_ms: round(Math.max(...killToAbort)),
+  kill_returns_p50_ms: round(percentile(killReturns, 50)),
+  kill_returns_max_ms: round(Math.max(...killReturns)),
   delay_lateness_p50_ms: round(percentile(delayLateness, 50)),
   delay_lateness_p99_ms: round(percentile(delayLateness, 99)),
   backoff_lateness_p50_ms: round(percentile(backoffLateness, 50)),
@@ -338,6 +358,7 @@ const table: [string, string, string][] = [
   ['two runner processes', `${results.two_runners_jobs_per_s} jobs/s, ${results.two_runners_cpu_s_per_1000_jobs} CPU s per 1,000; jobs run twice: ${runTwice}`, '0 run twice'],
   ['pickup (10 jobs/s)', `p50 ${results.pickup_p50_ms} ms, p95 ${results.pickup_p95_ms}, p99 ${results.pickup_p99_ms}, max ${results.pickup_max_ms}`, 'p50 ≤ 10, p99 ≤ 50'],
   ['end to end (one at a time)', `p50 ${results.e2e_p50_ms} ms, p95 ${results.e2e_p95_ms}, p99 ${results.e2e_p99_ms}; floor p50 ${results.floor_e2e_p50_ms}; overhead ${results.latency_overhead_ms} ms`, 'overhead ≤ 15'],
+  ['kill of a call in flight', `aborted at the backend p50 ${results.kill_to_abort_p50_ms} ms, max ${results.kill_to_abort_max_ms}; kill() returned p50 ${results.kill_returns_p50_ms} ms, max ${results.kill_returns_max_ms}`, 'about 1 s'],
   ['delay lateness', `p50 ${results.delay_lateness_p50_ms} ms, p99 ${results.delay_lateness_p99_ms} (p50: timer fired +${results.delay_lateness_p50_breakdown_ms.first_workflow_task}, activity scheduled +${results.delay_lateness_p50_breakdown_ms.activity_scheduled})`, 'p99 ≤ 100'],
   ['backoff lateness', `p50 ${results.backoff_lateness_p50_ms} ms, p99 ${results.backoff_lateness_p99_ms}`, 'p99 ≤ 100'],
   ['floor timer lateness', `p50 ${results.floor_timer_lateness_p50_ms} ms, p99 ${results.floor_timer_lateness_p99_ms} (bare workflows, same delays, same moments)`, ''],

@@ -16,6 +16,8 @@ export interface CountedRequest {
   /** HTTP status sent, or undefined when the caller went away before the answer. */
   status?: number;
   answeredAt?: number;
+  /** When the caller went away before the answer (an aborted call: a kill, a timeout). */
+  abortedAt?: number;
 }
 
 export interface CountingBackend {
@@ -43,6 +45,9 @@ export async function startCountingBackend(): Promise<CountingBackend> {
         receivedAt: Date.now(),
       };
       requests.push(record);
+      res.on('close', () => {
+        if (!res.writableFinished) record.abortedAt = Date.now();
+      });
       const seen = (seenPerKey.get(key) ?? 0) + 1;
       seenPerKey.set(key, seen);
       backend.onRequest?.(record);
