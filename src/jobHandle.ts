@@ -1,5 +1,7 @@
 // A handle on one job: read it, kill it, retry it, and wait for its end. `wait()` is pushed, not
 // polled: a LIVE SELECT on the row, opened before the first read so no change falls between.
+// A live query can die without a word (a dropped connection, a server restart), so the row is
+// also read again every few seconds, and at once when the server says it killed the query.
 import { Table, eq, type LiveSubscription, type Surreal } from 'surrealdb';
 import type { JobRow, JobStatus, KillOutcome, RetryOutcome } from './interfaces.js';
 import { JobFailedError, JobKilledError, JobNotFoundError, WaitTimeoutError } from './errors.js';
@@ -12,6 +14,9 @@ export interface JobHandleDeps {
   kill(jobId: string): Promise<KillOutcome>;
   retry(jobId: string): Promise<RetryOutcome>;
 }
+
+/** How often wait() reads the row again, in case its live query died. */
+const WAIT_RECHECK_MS = 5_000;
 
 export interface WaitOptions {
   /** Milliseconds to wait before rejecting with WaitTimeoutError. Default: no limit. */
@@ -48,16 +53,28 @@ export class JobHandle {
    * Resolves with the final row (with `result`) once the job succeeds; rejects with
    * JobFailedError (with its error history), JobKilledError or WaitTimeoutError. A job that is
    * retried after it failed counts as finished at that failure: wait on it again for the re-run.
+   * Rejects with JobNotFoundError when the row is deleted meanwhile.
    */
   async wait(options: WaitOptions = {}): Promise<JobRow> {
     const table = this.id.slice(0, this.id.indexOf(':'));
     let settle: ((row: JobRow) => void) | undefined;
-    const ended = new Promise<JobRow>((resolve) => (settle = resolve));
+    let fail: ((error: Error) => void) | undefined;
+    const ended = new Promise<JobRow>((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+    });
     const live: LiveSubscription = await this.deps.db().live(new Table(table)).where(eq('id', toRecordId(this.id)));
+    const recheck = () =>
+      this.deps.get(this.id).then(
+        (row) => (!row ? fail?.(new JobNotFoundError(this.id)) : isTerminal(row.status) ? settle?.(row) : undefined),
+        () => undefined, // a read that fails (connection down) is tried again on the next tick
+      );
     let timer: NodeJS.Timeout | undefined;
+    const rechecks = setInterval(() => void recheck(), WAIT_RECHECK_MS);
     try {
       live.subscribe((message) => {
-        if (message.action === 'DELETE' || message.action === 'KILLED') return;
+        if (message.action === 'DELETE') return fail?.(new JobNotFoundError(this.id));
+        if (message.action === 'KILLED') return void recheck();
         const parsed = parseJobRow(message.value);
         if (parsed.ok && isTerminal(parsed.row.status)) settle?.(parsed.row);
       });
@@ -71,6 +88,7 @@ export class JobHandle {
       return outcomeOf(row);
     } finally {
       clearTimeout(timer);
+      clearInterval(rechecks);
       await live.kill().catch(() => undefined);
     }
   }

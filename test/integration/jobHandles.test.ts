@@ -4,16 +4,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import type { Surreal } from 'surrealdb';
+import { StringRecordId, type Surreal } from 'surrealdb';
 import { startSurrealRelay, type SurrealRelay } from '../../chaos/surrealRelay.js';
 import { openSurreal } from '../../src/db/connect.js';
-import { InvalidJobError, JobFailedError, JobKilledError, WaitTimeoutError } from '../../src/errors.js';
+import { InvalidJobError, JobFailedError, JobKilledError, JobNotFoundError, WaitTimeoutError } from '../../src/errors.js';
 import { createRunner, type Runner } from '../../src/runner/createRunner.js';
 import { silentLogger } from '../../src/logger.js';
 import type { DevServer } from '../../src/temporal/devServer.js';
 import type { JobLifecycleEvent, JobLifecycleEventName } from '../../src/runner/jobEvents.js';
 import { json, startTestBackend, type TestBackend } from '../helpers/backend.js';
-import { startRunner, startTemporal, testConfig, waitFor } from '../helpers/harness.js';
+import { sleep, startRunner, startTemporal, testConfig, waitFor } from '../helpers/harness.js';
 
 let temporal: DevServer;
 let backend: TestBackend;
@@ -83,6 +83,31 @@ void test('wait() rejects with JobKilledError when the job is killed, and with W
   assert.ok(killed instanceof JobKilledError, String(killed));
   assert.equal(backend.requestsFor(handle.id).length, 0);
 });
+
+void test('wait() rejects with JobNotFoundError when the row is deleted while it waits', async () => {
+  const handle = await runner.jobs.run('api', '/echo', {}, { delay: 60_000 });
+  const waiting = handle.wait().catch((error: unknown) => error); // no timeout of its own
+  await sleep(500); // wait() has read the row and is waiting
+  await relay.db.query('DELETE $id', { id: new StringRecordId(handle.id) });
+  const deleted = await Promise.race([waiting, sleep(10_000).then(() => 'still waiting 10 s after the delete')]);
+  assert.ok(deleted instanceof JobNotFoundError, String(deleted));
+});
+
+void test('wait() still settles when its live query is killed by the server before the job ends', async () => {
+  const handle = await runner.jobs.run('api', '/slow', { ms: 1_500 });
+  const waiting = handle.wait(); // no timeout of its own
+  // Kill wait()'s own LIVE SELECT (the one on one record id), as a server restart would.
+  await waitFor('the live query of wait()', async () => (await killLiveQueriesOnOneRow()) > 0, 5_000);
+  const row = await Promise.race([waiting, sleep(15_000).then(() => undefined)]);
+  assert.equal(row?.status, 'success', 'wait() did not settle within 15 s');
+});
+
+async function killLiveQueriesOnOneRow(): Promise<number> {
+  const [info] = await relay.db.query<[{ lives?: Record<string, string> }]>('INFO FOR TABLE job');
+  const ids = Object.entries(info.lives ?? {}).filter(([, statement]) => /WHERE id =/i.test(statement)).map(([id]) => id);
+  for (const id of ids) await relay.db.query(`KILL u'${id}'`);
+  return ids.length;
+}
 
 void test('a handle rebuilt from an id on another connection waits for the same job', async () => {
   const handle = await runner.jobs.run('api', '/slow', { ms: 300 });
