@@ -5,6 +5,8 @@ import type { BackendConfig } from '../interfaces.js';
 import { resolveBackendUrl } from './resolveBackendUrl.js';
 import { isRetryableStatus, parseRetryAfterMs } from './classifyResponse.js';
 import { readBodyLimited, shortReason, toStoredResult } from './readBody.js';
+import { encodeHeaderValue, isPlainHeaderValue } from '../headerValue.js';
+import { MAX_TIMER_MS } from '../config/jobLimits.js';
 
 export interface CallBackendInput {
   jobId: string;
@@ -42,7 +44,8 @@ export async function callBackend(
   const context = Context.current();
   const cancellation = context.cancellationSignal;
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), input.timeoutMs);
+  // Capped: a longer timer fires at once (limits keep new jobs below it; this covers older inputs).
+  const timer = setTimeout(() => timeout.abort(), Math.min(input.timeoutMs, MAX_TIMER_MS));
   // Cancellation reaches an activity only through heartbeats. None at the start: each is a
   // server write, and the heartbeat timeout already counts from the start.
   const heartbeats = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
@@ -54,8 +57,9 @@ export async function callBackend(
       headers: {
         'content-type': 'application/json',
         accept: 'application/json, text/plain;q=0.9, */*;q=0.5',
-        'idempotency-key': input.idempotencyKey,
-        'x-job-id': input.jobId,
+        // Valid header values whatever the row id holds (fetch refuses CR/LF and non-Latin-1).
+        'idempotency-key': isPlainHeaderValue(input.idempotencyKey) ? input.idempotencyKey : encodeHeaderValue(input.idempotencyKey),
+        'x-job-id': encodeHeaderValue(input.jobId),
         'x-job-attempt': String(input.attempt),
         ...(backend.authToken ? { authorization: `Bearer ${backend.authToken}` } : {}),
       },
