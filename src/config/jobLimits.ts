@@ -126,7 +126,7 @@ export function idempotencyKeyProblem(key: unknown): JobProblem | undefined {
   };
 }
 
-function payloadProblem(payload: unknown, backend: BackendConfig): JobProblem | undefined {
+export function payloadProblem(payload: unknown, backend: BackendConfig): JobProblem | undefined {
   const field = 'payload';
   let bytes: number;
   try {

@@ -1,5 +1,5 @@
 // The one check of what a job may ask for, shared by enqueue and the bridge, and the header
-// encoding of row ids. Pure logic: the integration test (jobLimits.test.ts there) runs the rows.
+// encoding of row ids, start refusals, schedule payloads. The integration test of the same name runs real rows.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -7,6 +7,8 @@ import { jobRequestProblem, LIMIT_DEFAULTS, payloadSize } from '../../src/config
 import { configFromObject } from '../../src/config/loadConfig.js';
 import { encodeHeaderValue, isPlainHeaderValue } from '../../src/headerValue.js';
 import { startRefusalReason } from '../../src/bridge/startRefusal.js';
+import { BackendRegistry } from '../../src/runner/backendRegistry.js';
+import { checkScheduleTarget } from '../../src/schedules/syncSchedules.js';
 import type { BackendConfig } from '../../src/interfaces.js';
 
 function backend(overrides: Record<string, unknown> = {}): BackendConfig {
@@ -91,4 +93,13 @@ void test('a start Temporal will never accept ends the row; a rate limit or an o
   assert.equal(startRefusalReason(grpc(8, 'namespace rate limit exceeded')), undefined);
   assert.equal(startRefusalReason(grpc(14, 'unavailable')), undefined);
   assert.equal(startRefusalReason(new Error('socket hang up')), undefined);
+});
+
+void test('a schedule whose payload is over the limit is refused when it is defined, not once per slot', async () => {
+  const registry = await BackendRegistry.load(configFromObject({ backends: [{ name: 'api', baseUrl: 'http://127.0.0.1:1', limits: { payloadBytes: 100 } }] }));
+  assert.throws(
+    () => checkScheduleTarget(registry, 'api', '/report', { blob: 'x'.repeat(200) }, 'sp00ky.yml', 'schedules[0] (nightly)'),
+    (error: Error & { key?: string }) => error.key === 'schedules[0] (nightly).payload' && /payload is 211 bytes of JSON, over backend api's limit of 100/.test(error.message),
+  );
+  assert.doesNotThrow(() => checkScheduleTarget(registry, 'api', '/report', { small: 1 }, 'sp00ky.yml', 'schedules[0] (nightly)'));
 });
