@@ -28,6 +28,11 @@ export class InvalidJobError extends SpookyTemporalError {
   constructor(
     readonly jobId: string,
     readonly reason: string,
+    /**
+     * The enqueued value at fault when it is out of range for the backend (`payload`, `delay`,
+     * `timeout`, `max_retries`, `idempotency_key`); the CLI treats these as bad usage (exit 2).
+     */
+    readonly field?: string,
   ) {
     super(`job ${jobId} cannot run: ${reason}`);
   }

@@ -22,6 +22,16 @@ export interface JobErrorEntry {
 }
 
 /** One backend app (Sp00ky `type: backend`), normalised from sp00ky.yml or SPKY_JOB_CONFIG. */
+/** What one job of a backend may ask for; defaults and the check live in config/jobLimits.ts. */
+export interface JobLimits {
+  /** Largest payload, in bytes of its JSON (UTF-8), that a job may carry (default 1 MiB). */
+  payloadBytes: number;
+  /** Longest `delay` (ms) a job may ask for (default 1 year). */
+  delayMs: number;
+  /** Longest per-job `timeout` (s) a row may ask for, on a backend with timeoutOverridable (default 1 h). */
+  timeoutSeconds: number;
+}
+
 export interface BackendConfig {
   name: string;
   /** The outbox table whose rows belong to this backend. */
@@ -48,6 +58,8 @@ export interface BackendConfig {
   backoffMaxMs: number;
   /** Temporal task queue of this backend's workers. */
   taskQueue: string;
+  /** What one job may ask for (payload size, delay, per-job timeout). */
+  limits: JobLimits;
 }
 
 export interface SurrealConnectionConfig {

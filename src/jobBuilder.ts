@@ -1,7 +1,9 @@
 // The fluent builder of `jobs.background(backend, path, payload)`: collects options, checks each
 // at once (a bad value throws where it is written, saying what is accepted), enqueues on
-// `.enqueue()`.
+// `.enqueue()`. Limits of the backend (payload size, delay, timeout) are checked at `.enqueue()`,
+// which rejects with InvalidJobError as `enqueue` does.
 import { parseDuration } from './duration.js';
+import { idempotencyKeyProblem } from './config/jobLimits.js';
 import type { RetryStrategy } from './interfaces.js';
 import type { EnqueueOptions } from './jobsClient.js';
 import type { JobHandle } from './jobHandle.js';
@@ -115,7 +117,8 @@ export class JobBuilder {
   }
 
   idempotencyKey(key: string): this {
-    if (typeof key !== 'string' || key.length < 1 || key.length > 255) throw new RangeError('idempotencyKey must be 1–255 characters');
+    const problem = idempotencyKeyProblem(key);
+    if (problem) throw new RangeError(problem.reason);
     this.#options.idempotencyKey = key;
     return this;
   }

@@ -23,7 +23,8 @@ import { JobHandle } from './jobHandle.js';
 import { JobBuilder, checkFairnessKey, checkQueueName, priorityLevel, type Priority } from './jobBuilder.js';
 import { requestKill } from './sql/requestKill.js';
 import { workflowIdFor } from './workflows/workflowId.js';
-import { buildWorkflowInput, maxRetriesProblem } from './bridge/buildWorkflowInput.js';
+import { buildWorkflowInput } from './bridge/buildWorkflowInput.js';
+import { jobRequestProblem } from './config/jobLimits.js';
 import { startJobWorkflow } from './bridge/startJobWorkflow.js';
 import { cancelJobWorkflow } from './bridge/cancelJobWorkflow.js';
 import { countPendingByQueue } from './sql/countPendingByQueue.js';
@@ -158,7 +159,7 @@ export class JobsClient {
         try {
           return await this.#prepare(item.backend, item.path, item.payload, item.options ?? {});
         } catch (error) {
-          if (error instanceof InvalidJobError) throw new InvalidJobError(`(new, item ${index})`, error.reason);
+          if (error instanceof InvalidJobError) throw new InvalidJobError(`(new, item ${index})`, error.reason, error.field);
           throw error;
         }
       }),
@@ -210,14 +211,17 @@ export class JobsClient {
     } catch (error) {
       throw new InvalidJobError('(new)', (error as Error).message);
     }
-    const overLimit = maxRetriesProblem(options.maxRetries ?? 3, backend);
-    if (overLimit) throw new InvalidJobError('(new)', overLimit);
+    // The bridge runs the same check on the row: what passes here runs, what fails here would end invalid.
+    const problem = jobRequestProblem(
+      { payload, maxRetries: options.maxRetries ?? 3, delayMs: options.delay, timeoutSeconds: options.timeout, idempotencyKey: options.idempotencyKey },
+      backend,
+    );
+    if (problem) throw new InvalidJobError('(new)', problem.reason, problem.field);
     const check = this.deps.registry.validatePayload(backend.name, path, payload);
     if (!check.ok) throw new InvalidJobError('(new)', `payload does not match POST ${path}: ${check.reason}`);
     const shape = await this.deps.shapes.get(backend.table);
     const key = options.idempotencyKey;
     if (key !== undefined) {
-      if (key.length < 1 || key.length > 255) throw new InvalidJobError('(new)', `idempotencyKey must be 1–255 characters, got ${key.length}`);
       if (!shape.has('idempotency_key')) {
         throw new InvalidJobError('(new)', `table ${backend.table} has no idempotency_key field: run \`spooky-temporal schema deploy\` to add it`);
       }

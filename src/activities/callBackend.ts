@@ -9,6 +9,8 @@ import type { BackendConfig } from '../interfaces.js';
 import { resolveBackendUrl } from './resolveBackendUrl.js';
 import { isRetryableStatus, parseRetryAfterMs } from './classifyResponse.js';
 import { readBodyLimited, shortReason, toStoredResult } from './readBody.js';
+import { encodeHeaderValue, isPlainHeaderValue } from '../headerValue.js';
+import { MAX_TIMER_MS } from '../config/jobLimits.js';
 
 export interface CallBackendInput {
   jobId: string;
@@ -43,7 +45,8 @@ export async function callBackend(
 
   const cancellation = Context.current().cancellationSignal;
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), input.timeoutMs);
+  // Capped: a longer timer fires at once (limits keep new jobs below it; this covers older inputs).
+  const timer = setTimeout(() => timeout.abort(), Math.min(input.timeoutMs, MAX_TIMER_MS));
   // Aborts the request while no 2xx status has arrived: on a kill, a drain or the timeout.
   const stop = new AbortController();
   const stopOnKillOrDrain = () => stop.abort();
@@ -59,8 +62,9 @@ export async function callBackend(
       headers: {
         'content-type': 'application/json',
         accept: 'application/json, text/plain;q=0.9, */*;q=0.5',
-        'idempotency-key': input.idempotencyKey,
-        'x-job-id': input.jobId,
+        // Valid header values whatever the row id holds (fetch refuses CR/LF and non-Latin-1).
+        'idempotency-key': isPlainHeaderValue(input.idempotencyKey) ? input.idempotencyKey : encodeHeaderValue(input.idempotencyKey),
+        'x-job-id': encodeHeaderValue(input.jobId),
         'x-job-attempt': String(input.attempt),
         ...(backend.authToken ? { authorization: `Bearer ${backend.authToken}` } : {}),
       },

@@ -6,6 +6,7 @@ import type { BackendConfig, JobErrorEntry } from '../interfaces.js';
 import type { TableShapes } from '../db/tableShape.js';
 import type { JobEvents } from '../runner/jobEvents.js';
 import { failJob } from '../sql/failJob.js';
+import { missingTable } from '../db/missingTable.js';
 import { type CallBackendInput, type CallBackendOutcome } from './callBackend.js';
 import { callConfiguredBackend, runAttempt, type AttemptInput, type AttemptOutcome } from './runAttempt.js';
 import { createV1Activities } from './v1Activities.js';
@@ -42,17 +43,19 @@ export function createActivities(deps: ActivityDeps) {
   return {
     /** One whole attempt: claim, POST, record the outcome. */
     runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
-      return runAttempt(attemptDeps, input);
+      return failIfTableMissing(() => runAttempt(attemptDeps, input));
     },
 
     /** Mirrors a kill (workflow cancelled) to the row of this run, whatever attempt it was at. */
     async markKilled(args: { jobId: string; table: string; run: number; error: JobErrorEntry }): Promise<boolean> {
-      const written = await failJob(deps.db(), await shapeOf(args.table), {
-        jobId: args.jobId,
-        error: args.error,
-        from: ['pending', 'processing'],
-        run: args.run,
-      });
+      const written = await failIfTableMissing(async () =>
+        failJob(deps.db(), await shapeOf(args.table), {
+          jobId: args.jobId,
+          error: args.error,
+          from: ['pending', 'processing'],
+          run: args.run,
+        }),
+      );
       if (written) deps.events.publish({ jobId: args.jobId, status: 'failed', attempt: args.error.attempt, error: args.error });
       return written;
     },
@@ -66,6 +69,24 @@ export function createActivities(deps: ActivityDeps) {
       return withHeartbeats(() => call(deps.backends.get(input.backend), input));
     },
   };
+}
+
+/**
+ * A job table removed while its jobs run: no retry of the step can find the row again, so it
+ * fails for good (Temporal would otherwise retry it every 5 s forever) and the workflow ends failed.
+ */
+async function failIfTableMissing<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const table = missingTable(error);
+    if (table === undefined) throw error;
+    throw ApplicationFailure.nonRetryable(
+      `job table ${table} does not exist (removed while the job ran?): the job's row is gone, so the job cannot go on; ` +
+        'define the table again (spooky-temporal schema deploy) and enqueue the job again',
+      'JobTableMissing',
+    );
+  }
 }
 
 export type JobActivities = ReturnType<typeof createActivities>;

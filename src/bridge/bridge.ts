@@ -19,6 +19,7 @@ import { failJob } from '../sql/failJob.js';
 import { workflowIdFor } from '../workflows/workflowId.js';
 import { buildWorkflowInput } from './buildWorkflowInput.js';
 import { startJobWorkflow } from './startJobWorkflow.js';
+import { startRefusalReason } from './startRefusal.js';
 import { cancelJobWorkflow } from './cancelJobWorkflow.js';
 import { workflowState } from './workflowState.js';
 import { selectStaleProcessingJobs } from '../sql/selectStaleProcessingJobs.js';
@@ -272,12 +273,17 @@ export class JobBridge {
     if (origin === 'catch-up' && this.#confirmedRunning.has(confirmation)) return;
     this.#inFlightStarts.add(built.workflowId);
     try {
-      const outcome = await startJobWorkflow(this.#o.client, built);
+      const outcome = await startJobWorkflow(this.#o.client, built).catch(async (error: unknown) => {
+        const refusal = startRefusalReason(error);
+        if (!refusal) throw error;
+        await this.#markInvalid(row.id, refusal);
+        return 'refused' as const;
+      });
       if (outcome === 'started') {
         this.#confirmedRunning.set(confirmation, Date.now());
         this.#o.events.publish({ jobId: row.id, status: 'started', workflowId: built.workflowId });
         this.#o.logger.debug({ jobId: row.id, workflowId: built.workflowId }, 'started job workflow');
-      } else if (origin === 'catch-up') {
+      } else if (outcome === 'duplicate' && origin === 'catch-up') {
         await this.#repairOrphan(row);
       }
     } finally {

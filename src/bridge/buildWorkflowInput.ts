@@ -1,12 +1,14 @@
 // From a pending row to the workflow's input, or the reason the row cannot run.
 // Everything a job needs is decided here, once: the workflow never reads the row.
 import type { Priority } from '@temporalio/common';
-import type { BackendConfig, JobRow, JobWorkflowInput } from '../interfaces.js';
+import type { JobRow, JobWorkflowInput } from '../interfaces.js';
 import type { BackendRegistry } from '../runner/backendRegistry.js';
 import { decodePayload } from '../db/jobRow.js';
 import { workflowIdFor } from '../workflows/workflowId.js';
 import { taskQueueFor } from '../runner/taskQueues.js';
 import { taskPriorityFor } from './taskPriority.js';
+import { jobRequestProblem } from '../config/jobLimits.js';
+import { encodeHeaderValue } from '../headerValue.js';
 
 export type BuiltInput =
   | { ok: true; input: JobWorkflowInput; workflowId: string; taskQueue: string; priority: Priority }
@@ -25,9 +27,13 @@ export function buildWorkflowInput(row: JobRow, registry: BackendRegistry): Buil
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
-  const overLimit = maxRetriesProblem(row.maxRetries, backend);
-  if (overLimit) return { ok: false, reason: overLimit };
   const payload = decodePayload(row.payload);
+  // The same check as enqueue's, before the schema check (no need to validate 5 MB first).
+  const problem = jobRequestProblem(
+    { payload, maxRetries: row.maxRetries, delayMs: row.delayMs, timeoutSeconds: row.timeoutSeconds, idempotencyKey: row.idempotencyKey },
+    backend,
+  );
+  if (problem) return { ok: false, reason: problem.reason };
   const check = registry.validatePayload(backend.name, row.path, payload);
   if (!check.ok) {
     return { ok: false, reason: `payload does not match the request schema of POST ${row.path}: ${check.reason}` };
@@ -64,19 +70,11 @@ export function buildWorkflowInput(row: JobRow, registry: BackendRegistry): Buil
 
 /**
  * The enqueuer's key when it gave one (with `~retry-N` for each re-run, as the workflow id
- * has, so a re-run is not answered from the backend's record of the first), else the workflow id.
+ * has, so a re-run is not answered from the backend's record of the first), else the workflow id,
+ * made a valid header value (a row id may hold any character). The enqueuer's key is plain
+ * printable ASCII (checked above), sent exactly as written.
  */
 function idempotencyKeyFor(row: JobRow, workflowId: string): string {
-  if (!row.idempotencyKey) return workflowId;
+  if (!row.idempotencyKey) return encodeHeaderValue(workflowId);
   return row.run <= 1 ? row.idempotencyKey : `${row.idempotencyKey}~retry-${row.run - 1}`;
-}
-
-/** Why a job's max_retries is refused, or undefined when it is within the backend's limit. */
-export function maxRetriesProblem(maxRetries: number, backend: BackendConfig): string | undefined {
-  if (maxRetries <= backend.maxRetriesLimit) return undefined;
-  return (
-    `max_retries ${maxRetries} is over backend ${backend.name}'s limit of ${backend.maxRetriesLimit}: ` +
-    `enqueue it with max_retries ≤ ${backend.maxRetriesLimit}, or raise the limit ` +
-    `(sp00ky.yml method.maxRetriesLimit, SPKY_JOB_CONFIG max_retries_limit, maxRetriesLimit in code)`
-  );
 }

@@ -1,6 +1,7 @@
 // Errors of the command line and how each one maps to an exit code and one line of output.
 import { CommanderError } from 'commander';
-import { SpookyTemporalError } from '../errors.js';
+import { InvalidJobError, SpookyTemporalError } from '../errors.js';
+import { missingTable } from '../db/missingTable.js';
 
 /** Bad usage found after commander parsed the line (bad JSON payload, incompatible flags). Exit 2. */
 export class UsageError extends SpookyTemporalError {}
@@ -39,7 +40,9 @@ export const EXIT_USAGE = 2;
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   if (error instanceof UsageError) return EXIT_USAGE;
-  if (error instanceof RemoteOperationError && error.kind === 'usage') return EXIT_USAGE;
+  if (error instanceof RemoteOperationError && (error.kind === 'usage' || error.kind === 'invalid-value')) return EXIT_USAGE;
+  // An enqueued value out of the backend's range (payload size, delay, timeout, ...): fix the command.
+  if (error instanceof InvalidJobError && error.field !== undefined) return EXIT_USAGE;
   return EXIT_FAILED;
 }
 
@@ -65,7 +68,7 @@ export class SchemaMissingError extends SpookyTemporalError {}
 
 /** Rewrites SurrealDB's "table does not exist" into what to do about it; other errors pass through. */
 export function explainDatabaseError(error: unknown): unknown {
-  const table = error instanceof Error ? /The table '([^']+)' does not exist/.exec(error.message)?.[1] : undefined;
+  const table = missingTable(error);
   if (!table) return error;
   return new SchemaMissingError(
     `job table ${table} does not exist in this database: deploy it with \`spooky-temporal schema deploy\` ` +

@@ -32,7 +32,8 @@ import { JOB_STATUSES, type JobsBackend } from './jobsBackend.js';
 
 export const DEFAULT_CONTROL_PORT = 8765;
 const HOST = '127.0.0.1';
-const MAX_BODY_BYTES = 1_000_000;
+// Above any sensible payload limit (default 1 MiB): the backend's own limit decides, and names itself.
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface ControlServer {
   port: number;
@@ -95,6 +96,8 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   if (error instanceof AmbiguousJobIdError) return { status: 409, body: body('ambiguous', { matches: error.matches }) };
   if (error instanceof JobNotFoundError) return { status: 404, body: body('not-found') };
   if (error instanceof JobStateError) return { status: 409, body: body('state') };
+  // A value over the backend's limits (payload size, delay, ...) is bad usage to the CLI (exit 2).
+  if (error instanceof InvalidJobError && error.field) return { status: 422, body: body('invalid-value') };
   if (error instanceof InvalidJobError || error instanceof UnsafePathError) return { status: 422, body: body('invalid') };
   if (error instanceof UsageError || error instanceof ClearOptionsError) return { status: 400, body: body('usage') };
   if (error instanceof UnreachableError) return { status: 503, body: body('unreachable') };

@@ -13,8 +13,10 @@ import {
   checkBackoff,
   nameField,
   nonNegativeInt,
+  limitsFields,
   positiveInt,
   tableField,
+  timeoutSecondsField,
 } from './schema.js';
 
 const envBackend = z
@@ -25,13 +27,24 @@ const envBackend = z
       base_url: baseUrlField('add "base_url": "http://localhost:3660" to this entry'),
       // Sp00ky may send "" or null when a backend has no auth.
       auth_token: z.string({ error: 'expected auth_token as a string (never printed)' }).nullish(),
-      timeout: positiveInt('timeout in seconds').nullish(),
+      timeout: timeoutSecondsField('timeout in seconds').nullish(),
       timeout_overridable: bool('timeout_overridable').nullish(),
       concurrency: positiveInt('concurrency').nullish(),
       max_retries_limit: nonNegativeInt('max_retries_limit').nullish(),
       backoff_base_ms: nonNegativeInt('backoff_base_ms').nullish(),
       backoff_max_ms: nonNegativeInt('backoff_max_ms').nullish(),
       spec: z.string({ error: 'expected spec as a path string' }).min(1).nullish(),
+      limits: z
+        .object(
+          {
+            payload_bytes: limitsFields.payloadBytes.nullish(),
+            delay: limitsFields.delay.nullish(),
+            timeout: limitsFields.timeout.nullish(),
+          },
+          { error: 'expected limits: {"payload_bytes": 1048576, "delay": "365d", "timeout": "1h"}' },
+        )
+        .strict()
+        .nullish(),
     },
     { error: 'expected an object {name, table, base_url, auth_token, timeout, timeout_overridable}' },
   )
@@ -78,6 +91,11 @@ export function readJobConfigEnv(text: string, cwd: string): { backends: Backend
       maxRetriesLimit: e.max_retries_limit ?? CONFIG_DEFAULTS.maxRetriesLimit,
       backoffBaseMs: e.backoff_base_ms ?? CONFIG_DEFAULTS.backoffBaseMs,
       backoffMaxMs: e.backoff_max_ms ?? CONFIG_DEFAULTS.backoffMaxMs,
+      limits: {
+        payloadBytes: e.limits?.payload_bytes ?? undefined,
+        delayMs: e.limits?.delay ?? undefined,
+        timeoutSeconds: e.limits?.timeout ?? undefined,
+      },
     }),
   );
   checkUnique(backends, source, (i, field) => `[${i}].${field}`, secrets);

@@ -16,8 +16,10 @@ import {
   nameField,
   nonNegativeInt,
   positiveInt,
+  limitsFields,
   secretField,
   tableField,
+  timeoutSecondsField,
 } from './schema.js';
 
 const ymlBackendApp = z
@@ -57,6 +59,18 @@ const ymlBackendApp = z
             .loose()
             .superRefine((b, ctx) => checkBackoff(b.baseMs, b.maxMs, ctx, ['maxMs']))
             .optional(),
+          // Ours: what one job may ask for. delay in ms and timeout in s (as the row's fields), or durations.
+          limits: z
+            .object(
+              {
+                payloadBytes: limitsFields.payloadBytes.optional(),
+                delay: limitsFields.delay.optional(),
+                timeout: limitsFields.timeout.optional(),
+              },
+              { error: 'expected limits: { payloadBytes, delay, timeout }' },
+            )
+            .strict()
+            .optional(),
         },
         { error: 'expected method: { type: outbox, table, schema }' },
       )
@@ -65,7 +79,7 @@ const ymlBackendApp = z
     deploy: z
       .object(
         {
-          timeout: positiveInt('the HTTP timeout in seconds (e.g. 10)').default(CONFIG_DEFAULTS.timeoutSeconds),
+          timeout: timeoutSecondsField('the HTTP timeout in seconds (e.g. 10)').default(CONFIG_DEFAULTS.timeoutSeconds),
           timeoutOverridable: bool('timeoutOverridable').default(CONFIG_DEFAULTS.timeoutOverridable),
         },
         { error: 'expected deploy: { timeout, timeoutOverridable, ... }' },
@@ -163,6 +177,11 @@ export async function readYml(file: string): Promise<YmlResult> {
         maxRetriesLimit: a.method?.maxRetriesLimit ?? CONFIG_DEFAULTS.maxRetriesLimit,
         backoffBaseMs: a.method?.backoff?.baseMs ?? CONFIG_DEFAULTS.backoffBaseMs,
         backoffMaxMs: a.method?.backoff?.maxMs ?? CONFIG_DEFAULTS.backoffMaxMs,
+        limits: {
+          payloadBytes: a.method?.limits?.payloadBytes,
+          delayMs: a.method?.limits?.delay,
+          timeoutSeconds: a.method?.limits?.timeout,
+        },
       }),
     );
   }

@@ -2,12 +2,17 @@
 // programmatic (camelCase) backend list used by configFromObject and overrides.
 import path from 'node:path';
 import { z } from 'zod';
-import type { BackendConfig } from '../interfaces.js';
+import type { BackendConfig, JobLimits } from '../interfaces.js';
 import { configError, dotted, parseWith } from './configErrors.js';
 import { objectBackend } from './schema.js';
+import { LIMIT_DEFAULTS } from './jobLimits.js';
 
-export function finishBackend(b: Omit<BackendConfig, 'taskQueue'> & { taskQueue?: string }): BackendConfig {
-  return { ...b, taskQueue: b.taskQueue ?? `spooky-temporal.${b.name}` };
+/** Fills the defaults every source shares: the task queue and each limit not given. */
+export function finishBackend(
+  b: Omit<BackendConfig, 'taskQueue' | 'limits'> & { taskQueue?: string; limits?: Partial<JobLimits> | undefined },
+): BackendConfig {
+  const given = Object.fromEntries(Object.entries(b.limits ?? {}).filter(([, value]) => value !== undefined && value !== null));
+  return { ...b, taskQueue: b.taskQueue ?? `spooky-temporal.${b.name}`, limits: { ...LIMIT_DEFAULTS, ...given } };
 }
 
 /** Each outbox table (and each name) belongs to exactly one backend. */
@@ -57,6 +62,7 @@ export function normaliseObjectBackends(
       backoffBaseMs: b.backoffBaseMs,
       backoffMaxMs: b.backoffMaxMs,
       ...(b.taskQueue ? { taskQueue: b.taskQueue } : {}),
+      limits: b.limits,
     }),
   );
   checkUnique(backends, source, (i, field) => `${dotted([...prefix, i])}.${field}`, secrets);

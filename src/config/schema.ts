@@ -1,6 +1,8 @@
 // Defaults, the zod field validators shared by every config source, and the schema of the
 // programmatic config object: one place so sp00ky.yml, SPKY_JOB_CONFIG and code agree on rules.
 import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+import { MAX_DELAY_LIMIT_MS, MAX_TIMEOUT_SECONDS } from './jobLimits.js';
 
 export const CONFIG_DEFAULTS = {
   table: 'job',
@@ -32,6 +34,41 @@ export const nonNegativeInt = (what: string) => {
   const error = `expected ${what} as a whole number ≥ 0`;
   return z.int({ error }).min(0, { error });
 };
+/** An HTTP timeout in seconds; setTimeout cannot count past 2^31-1 ms. */
+export const timeoutSecondsField = (what: string) => {
+  const error = `expected ${what} as a positive whole number of seconds, at most ${MAX_TIMEOUT_SECONDS.toLocaleString('en-US')} (the longest timer Node can set)`;
+  return z.int({ error }).min(1, { error }).max(MAX_TIMEOUT_SECONDS, { error });
+};
+
+/**
+ * A limit given as a whole number in `unit` (ms for the delay, s for the timeout, as the row's
+ * own fields) or a duration string such as `365d`, `1h`, `90m`; the result is in `unit`.
+ */
+export const durationLimitField = (what: string, unit: 'ms' | 's', min: number, max: number) => {
+  const unitMs = unit === 'ms' ? 1 : 1000;
+  const error = `expected ${what} as a whole number of ${unit === 'ms' ? 'milliseconds' : 'seconds'} from ${min} to ${max.toLocaleString('en-US')}, or a duration such as ${unit === 'ms' ? '365d' : '1h'}`;
+  return z.union([z.number(), z.string()], { error }).transform((value, ctx) => {
+    let amount: number;
+    try {
+      amount = typeof value === 'number' ? value : parseDuration(value) / unitMs;
+    } catch {
+      amount = Number.NaN;
+    }
+    if (!Number.isInteger(amount) || amount < min || amount > max) {
+      ctx.addIssue({ code: 'custom', message: error });
+      return z.NEVER;
+    }
+    return amount;
+  });
+};
+
+/** `limits` of one backend, with the units of the config source they come from. */
+export const limitsFields = {
+  payloadBytes: positiveInt('payloadBytes (the largest payload in bytes of JSON)'),
+  delay: durationLimitField('delay (the longest delay a job may ask for)', 'ms', 0, MAX_DELAY_LIMIT_MS),
+  timeout: durationLimitField('timeout (the longest per-job timeout)', 's', 1, MAX_TIMEOUT_SECONDS),
+};
+
 export const bool = (what: string) => z.boolean({ error: `expected ${what} as true or false` });
 
 export const nameField = z
@@ -100,7 +137,7 @@ export const objectBackend = z
     table: tableField.default(CONFIG_DEFAULTS.table),
     baseUrl: baseUrlField('set baseUrl, e.g. "http://localhost:3660"'),
     authToken: secretField('authToken').optional(),
-    timeoutSeconds: positiveInt('timeoutSeconds').default(CONFIG_DEFAULTS.timeoutSeconds),
+    timeoutSeconds: timeoutSecondsField('timeoutSeconds').default(CONFIG_DEFAULTS.timeoutSeconds),
     timeoutOverridable: bool('timeoutOverridable').default(CONFIG_DEFAULTS.timeoutOverridable),
     specPath: z.string({ error: 'expected specPath as a path string' }).min(1).optional(),
     concurrency: positiveInt('concurrency').default(CONFIG_DEFAULTS.concurrency),
@@ -108,6 +145,19 @@ export const objectBackend = z
     backoffBaseMs: nonNegativeInt('backoffBaseMs').default(CONFIG_DEFAULTS.backoffBaseMs),
     backoffMaxMs: nonNegativeInt('backoffMaxMs').default(CONFIG_DEFAULTS.backoffMaxMs),
     taskQueue: z.string({ error: 'expected taskQueue as a string' }).min(1).optional(),
+    limits: z
+      .object(
+        {
+          payloadBytes: limitsFields.payloadBytes.optional(),
+          delayMs: nonNegativeInt('delayMs (the longest delay a job may ask for, in ms)')
+            .max(MAX_DELAY_LIMIT_MS, { error: `expected delayMs at most ${MAX_DELAY_LIMIT_MS.toLocaleString('en-US')} (100 years)` })
+            .optional(),
+          timeoutSeconds: timeoutSecondsField('timeoutSeconds (the longest per-job timeout)').optional(),
+        },
+        { error: 'expected limits: { payloadBytes, delayMs, timeoutSeconds }' },
+      )
+      .strict()
+      .optional(),
   })
   // Strict: a typo such as `timeout` for `timeoutSeconds` should fail, not be silently ignored.
   .strict()

@@ -49,10 +49,12 @@ const rawJobRow = z
     payload: z.unknown().optional(),
     status: z.enum(['pending', 'processing', 'success', 'failed']),
     retries: z.number().int().nonnegative().optional().default(0),
-    max_retries: z.number().int().nonnegative().optional().default(3),
+    // max_retries, delay and timeout are checked by jobRequestProblem (config/jobLimits.ts), which
+    // says what is wrong and how to fix it, with the same words as enqueue.
+    max_retries: z.number().optional().default(3),
     retry_strategy: z.enum(['linear', 'exponential']).optional().default('linear'),
-    delay: z.number().int().nonnegative().optional().default(0),
-    timeout: z.number().int().positive().nullish(),
+    delay: z.number().optional().default(0),
+    timeout: z.number().nullish(),
     assigned_to: z.unknown().optional(),
     assignee: z.string().nullish(),
     errors: z.array(z.unknown()).optional().default([]),

@@ -11,6 +11,7 @@ export function tableOf(jobId: string): string {
   return colon > 0 ? jobId.slice(0, colon) : '';
 }
 
+/** `table:key`; the key may hold any character, line breaks included (`job:⟨a\r\nb⟩`). */
 export function isJobId(value: string): boolean {
-  return /^[a-z][a-z0-9_]*:.+$/.test(value);
+  return /^[a-z][a-z0-9_]*:[\s\S]+$/.test(value);
 }

@@ -8,6 +8,7 @@ import type { RunnerConfig } from '../interfaces.js';
 import type { BackendRegistry } from '../runner/backendRegistry.js';
 import { ConfigError } from '../errors.js';
 import { CONFIG_DEFAULTS } from '../config/schema.js';
+import { payloadProblem } from '../config/jobLimits.js';
 import { MEMO_KEY, asUpdate, jobScheduleOptions, retentionScheduleOptions, schedulePlacement, type ScheduleMemo } from './scheduleOptions.js';
 
 export interface SyncReport {
@@ -34,6 +35,10 @@ export function checkScheduleTarget(registry: BackendRegistry, backend: string, 
   } catch (error) {
     throw new ConfigError(source, `${key}.path`, (error as Error).message);
   }
+  // Each slot's row would end invalid: refuse the schedule instead.
+  const config = registry.byBackendName(backend);
+  const tooLarge = config && payloadProblem(payload, config);
+  if (tooLarge) throw new ConfigError(source, `${key}.payload`, tooLarge.reason);
   const check = registry.validatePayload(backend, path, payload);
   if (!check.ok) throw new ConfigError(source, `${key}.payload`, `expected a payload matching the request schema of POST ${path}: ${check.reason}`);
 }

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -184,6 +184,17 @@ void test('enqueue --idempotency-key prints the same id twice; --priority, --que
   const bad = await cli(['jobs', 'enqueue', 'api', '/send-reminder', '{}', '--priority', 'urgent']);
   assert.equal(bad.status, 2, bad.stderr);
   assert.match(bad.stderr, /^error: .*unknown priority "urgent": expected critical, high, normal, low, or a number from 1 \(first\) to 5 \(last\)/);
+});
+
+void test("enqueue refuses a value over the backend's limits as bad usage, exit 2 naming it: a payload over 1 MiB (from @file), a delay over a year", async () => {
+  const file = path.join(dataDir, 'big-payload.json');
+  await writeFile(file, JSON.stringify({ to: 'x'.repeat(1_100_000) }));
+  const [big, far] = await Promise.all([
+    cli(['jobs', 'enqueue', 'api', '/send-reminder', `@${file}`]),
+    cli(['jobs', 'enqueue', 'api', '/send-reminder', '{"to":"ada@example.com"}', '--delay', '400d']),
+  ]);
+  assertOneLineError(big, 2, /^error: .*payload is 1,100,009 bytes of JSON, over backend api's limit of 1,048,576: .*method\.limits\.payloadBytes/);
+  assertOneLineError(far, 2, /^error: .*delay is 34,560,000,000 ms, over backend api's limit of 31,536,000,000 ms .*method\.limits\.delay/);
 });
 
 void test('enqueue validates like db.run: an undeclared path or a payload against the spec fails with exit 1', async () => {

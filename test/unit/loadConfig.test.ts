@@ -44,6 +44,7 @@ void test('parses the sp00ky.yml example: backend apps only, defaults filled in,
     backoffBaseMs: 200,
     backoffMaxMs: 300_000,
     taskQueue: 'spooky-temporal.api',
+    limits: { payloadBytes: 1_048_576, delayMs: 31_536_000_000, timeoutSeconds: 3_600 },
   });
   assert.deepEqual(mailer, {
     name: 'mailer',
@@ -56,6 +57,7 @@ void test('parses the sp00ky.yml example: backend apps only, defaults filled in,
     backoffBaseMs: 50,
     backoffMaxMs: 1000,
     taskQueue: 'spooky-temporal.mailer',
+    limits: { payloadBytes: 65_536, delayMs: 7 * 86_400_000, timeoutSeconds: 7_200 },
   });
 });
 
@@ -103,7 +105,7 @@ void test('without any source of SurrealDB or Temporal settings the documented d
 void test('parses SPKY_JOB_CONFIG, and it wins over sp00ky.yml for backends', async () => {
   const json = JSON.stringify([
     { name: 'api', table: 'job', base_url: 'http://api:3660/', auth_token: TOKEN, timeout: 5, timeout_overridable: true },
-    { name: 'mail', table: 'mail_job', base_url: 'http://mail:80', auth_token: '', timeout: null, concurrency: 2, max_retries_limit: 7, backoff_base_ms: 0, backoff_max_ms: 10, spec: 'specs/mail.yml' },
+    { name: 'mail', table: 'mail_job', base_url: 'http://mail:80', auth_token: '', timeout: null, concurrency: 2, max_retries_limit: 7, backoff_base_ms: 0, backoff_max_ms: 10, spec: 'specs/mail.yml', limits: { payload_bytes: 1000, delay: 60_000, timeout: '90m' } },
   ]);
   const config = await loadConfig({ configPath: FIXTURE, env: { SPKY_JOB_CONFIG: json }, cwd: '/srv/app' });
   assert.equal(config.source, 'SPKY_JOB_CONFIG');
@@ -119,6 +121,7 @@ void test('parses SPKY_JOB_CONFIG, and it wins over sp00ky.yml for backends', as
     backoffBaseMs: 200,
     backoffMaxMs: 300_000,
     taskQueue: 'spooky-temporal.api',
+    limits: { payloadBytes: 1_048_576, delayMs: 31_536_000_000, timeoutSeconds: 3_600 },
   });
   assert.deepEqual(config.backends[1], {
     name: 'mail',
@@ -132,6 +135,7 @@ void test('parses SPKY_JOB_CONFIG, and it wins over sp00ky.yml for backends', as
     backoffBaseMs: 0,
     backoffMaxMs: 10,
     taskQueue: 'spooky-temporal.mail',
+    limits: { payloadBytes: 1_000, delayMs: 60_000, timeoutSeconds: 5_400 },
   });
   // The yml's surrealdb block still applies: SPKY_JOB_CONFIG only carries backends.
   assert.equal(config.surreal.namespace, 'demo_ns');
@@ -281,6 +285,7 @@ void test('configFromObject applies the same defaults and validation', () => {
     backoffBaseMs: 200,
     backoffMaxMs: 300_000,
     taskQueue: 'spooky-temporal.api',
+    limits: { payloadBytes: 1_048_576, delayMs: 31_536_000_000, timeoutSeconds: 3_600 },
   });
   assert.deepEqual(config.surreal, { url: 'surrealkv://.data/surreal', namespace: 'main', database: 'main' });
 
@@ -301,4 +306,50 @@ void test('configFromObject applies the same defaults and validation', () => {
     isConfigError((e) => assert.equal(e.key, 'backends[0].backoffMaxMs')),
   );
   assert.throws(() => configFromObject({ backends: [] }), isConfigError((e) => assert.equal(e.key, 'backends')));
+});
+
+void test('limits: method.limits in sp00ky.yml, limits in SPKY_JOB_CONFIG and in code; bad values are ConfigErrors naming the key', async () => {
+  const yml = (limits: string) => tempYml(`apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\n    method:\n      limits: ${limits}\n`);
+  const ok = await loadConfig({ configPath: await yml('{ payloadBytes: 2048, delay: 86400000, timeout: 30 }'), env: {} });
+  assert.deepEqual(ok.backends[0]?.limits, { payloadBytes: 2048, delayMs: 86_400_000, timeoutSeconds: 30 });
+  const partial = await loadConfig({ configPath: await yml('{ timeout: 1h30m }'), env: {} });
+  assert.deepEqual(partial.backends[0]?.limits, { payloadBytes: 1_048_576, delayMs: 31_536_000_000, timeoutSeconds: 5_400 });
+
+  for (const [limits, key] of [
+    ['{ payloadBytes: 0 }', 'apps.api.method.limits.payloadBytes'],
+    ['{ delay: -1 }', 'apps.api.method.limits.delay'],
+    ['{ delay: 5 parsecs }', 'apps.api.method.limits.delay'],
+    ['{ delay: 36500000d }', 'apps.api.method.limits.delay'],
+    ['{ timeout: 1500ms }', 'apps.api.method.limits.timeout'],
+    ['{ timeout: 25d }', 'apps.api.method.limits.timeout'],
+    ['{ timeout: 2147484 }', 'apps.api.method.limits.timeout'],
+    ['{ payloadBytes: 10, delayMS: 5 }', 'apps.api.method.limits'],
+  ] as const) {
+    await assert.rejects(loadConfig({ configPath: await yml(limits), env: {} }), isConfigError((e) => assert.equal(e.key, key, limits)));
+  }
+  // The backend's own timeout must fit a Node timer too (2^31-1 ms): 1e9 s would fire after 1 ms.
+  const huge = await tempYml('apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\n    deploy: { timeout: 1000000000 }\n');
+  await assert.rejects(
+    loadConfig({ configPath: huge, env: {} }),
+    isConfigError((e) => {
+      assert.equal(e.key, 'apps.api.deploy.timeout');
+      assert.match(e.expected, /at most 2,147,483/);
+    }),
+  );
+
+  const env = (limits: unknown) => loadConfig({ env: { SPKY_JOB_CONFIG: JSON.stringify([{ name: 'api', base_url: 'http://a', limits }]) }, cwd: '/srv' });
+  assert.deepEqual((await env({ payload_bytes: 10, delay: '1d', timeout: 60 })).backends[0]?.limits, { payloadBytes: 10, delayMs: 86_400_000, timeoutSeconds: 60 });
+  await assert.rejects(env({ payloadBytes: 10 }), isConfigError((e) => assert.equal(e.key, '[0].limits')));
+  await assert.rejects(env({ timeout: 1e9 }), isConfigError((e) => assert.equal(e.key, '[0].limits.timeout')));
+
+  const inCode = configFromObject({ backends: [{ name: 'api', baseUrl: 'http://a', limits: { payloadBytes: 100, timeoutSeconds: 5 } }] });
+  assert.deepEqual(inCode.backends[0]?.limits, { payloadBytes: 100, delayMs: 31_536_000_000, timeoutSeconds: 5 });
+  assert.throws(
+    () => configFromObject({ backends: [{ name: 'api', baseUrl: 'http://a', limits: { delayMs: -1 } }] }),
+    isConfigError((e) => assert.equal(e.key, 'backends[0].limits.delayMs')),
+  );
+  assert.throws(
+    () => configFromObject({ backends: [{ name: 'api', baseUrl: 'http://a', timeoutSeconds: 1e9 }] }),
+    isConfigError((e) => assert.equal(e.key, 'backends[0].timeoutSeconds')),
+  );
 });

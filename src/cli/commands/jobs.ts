@@ -8,6 +8,7 @@ import { temporalUiLink, type EnqueueRequest, type JobsBackend } from '../jobsBa
 import { colorsFor } from '../output.js';
 import { openJobsBackend, temporalUiBase, type TargetOptions } from '../target.js';
 import { runDashboard } from '../dashboard/run.js';
+import { readFile } from 'node:fs/promises';
 
 interface JobsOptions extends TargetOptions {
   json?: boolean;
@@ -196,7 +197,7 @@ Examples:
     .command('enqueue')
     .argument('<backend>', 'backend app name from sp00ky.yml, e.g. api')
     .argument('<path>', 'path to POST to, e.g. /spookify')
-    .argument('[payload]', 'JSON payload, e.g. \'{"id":"thread:1"}\'', '{}')
+    .argument('[payload]', 'JSON payload, e.g. \'{"id":"thread:1"}\', or @file.json to read it from a file', '{}')
     .description("Create a job like Sp00ky's db.run (validated against the backend's OpenAPI spec); prints its id")
     .option('--delay <duration>', 'keep it pending this long first: ms, or 30s, 5m, 1h30m', durationArg)
     .option('--max-retries <n>', 'retries after the first attempt (default 3)', intArg('max retries', 0, 1_000))
@@ -219,11 +220,18 @@ Examples:
         options: Omit<EnqueueRequest, 'backend' | 'path' | 'payload'>,
         command: Command,
       ) => {
+        // JSON never starts with @: `@file` is a file to read (large payloads, no shell quoting).
+        const fromFile = payloadText.startsWith('@') ? payloadText.slice(1) : undefined;
+        const text = fromFile === undefined ? payloadText : await readPayloadFile(fromFile);
         let payload: unknown;
         try {
-          payload = JSON.parse(payloadText);
+          payload = JSON.parse(text);
         } catch {
-          throw new UsageError(`payload is not valid JSON: expected e.g. '{"id":"thread:1"}' (quote it for the shell)`);
+          throw new UsageError(
+            fromFile === undefined
+              ? `payload is not valid JSON: expected e.g. '{"id":"thread:1"}' (quote it for the shell)`
+              : `payload file ${fromFile} is not valid JSON`,
+          );
         }
         await withBackend(command, async (backend, globals) => {
           const id = await backend.enqueue({ backend: backendName, path, payload, ...options });
@@ -232,4 +240,12 @@ Examples:
         });
       },
     );
+}
+
+async function readPayloadFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the payload file ${file} (${(error as NodeJS.ErrnoException).code ?? 'read error'}): expected @<path of a JSON file>`);
+  }
 }
