@@ -104,7 +104,16 @@ export class ScheduleNotFoundError extends SpookyTemporalError {
 
 /** A schedule of that name exists already. */
 export class ScheduleExistsError extends SpookyTemporalError {
-  constructor(readonly scheduleName: string) {
-    super(`a schedule named ${JSON.stringify(scheduleName)} exists already: pick another name, or delete it first`);
+  constructor(
+    readonly scheduleName: string,
+    /** An existing schedule whose name differs only in - and _ (their jobs would share row ids). */
+    readonly existingName = scheduleName,
+  ) {
+    super(
+      existingName === scheduleName
+        ? `a schedule named ${JSON.stringify(scheduleName)} exists already: pick another name, or delete it first`
+        : `a schedule named ${JSON.stringify(existingName)} exists already, and ${JSON.stringify(scheduleName)} would share its jobs' row ids ` +
+            '(names differing only in - and _ count as the same): pick another name, or delete it first',
+    );
   }
 }

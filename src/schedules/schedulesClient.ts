@@ -67,6 +67,8 @@ export class SchedulesClient {
       if (error instanceof ConfigError) throw new ConfigError(error.source, error.key.replace(/^\[0\](?: \([^)]*\))?\.?|^\./, ''), error.expected);
       throw error;
     }
+    const clash = await this.#nameSharingRowIds(schedule!.name);
+    if (clash !== undefined) throw new ScheduleExistsError(schedule!.name, clash);
     const options = jobScheduleOptions(schedule!, schedulePlacement(config, schedule!.backend), 'api');
     try {
       await client.schedule.create(options);
@@ -75,6 +77,17 @@ export class SchedulesClient {
       throw error;
     }
     return this.describe(schedule!.name);
+  }
+
+  /** An existing schedule whose jobs' row keys `name`'s would repeat (`nightly-report` vs `nightly_report`). */
+  async #nameSharingRowIds(name: string): Promise<string | undefined> {
+    const key = name.replaceAll('-', '_');
+    for await (const summary of this.deps.client.schedule.list()) {
+      if (!summary.scheduleId.startsWith(SCHEDULE_ID_PREFIX)) continue;
+      const existing = summary.scheduleId.slice(SCHEDULE_ID_PREFIX.length);
+      if (existing !== name && existing.replaceAll('-', '_') === key) return existing;
+    }
+    return undefined;
   }
 
   async pause(name: string, note = 'paused by an operator'): Promise<void> {

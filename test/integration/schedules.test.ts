@@ -10,6 +10,7 @@ import type { Surreal } from 'surrealdb';
 import type { DevServer } from '../../src/temporal/devServer.js';
 import type { Runner } from '../../src/runner/createRunner.js';
 import type { ConfigObject } from '../../src/config/loadConfig.js';
+import { ScheduleExistsError } from '../../src/errors.js';
 import { startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { openTestDb, sleep, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
 
@@ -97,6 +98,19 @@ void test('config schedules become Temporal Schedules at start; at the next star
   assert.ok((await runner.schedules.list()).some((s) => s.name === 'sync-nightly'), "another deployment's runner deleted sync-nightly");
   await runner.schedules.delete('sync-adhoc');
   await assert.rejects(runner.schedules.delete('sync-adhoc'), { name: 'ScheduleNotFoundError', message: /schedules list/ });
+});
+
+void test('the API refuses a schedule whose name differs from an existing one only in - and _, since their jobs would share row ids', async () => {
+  const db = await freshDb();
+  const config: ConfigObject = { ...testConfig(temporal, backend.url), schedules: [{ name: 'clash-report', cron: '0 3 * * *', path: '/echo' }] };
+  const runner = await run({ db, config, deploySchema: true });
+  await waitFor('the config schedule to be listed', async () => (await runner.schedules.list()).some((s) => s.name === 'clash-report'));
+  await assert.rejects(runner.schedules.create({ name: 'clash_report', cron: '0 4 * * *', path: '/echo' }), (error: unknown) => {
+    assert.ok(error instanceof ScheduleExistsError, String(error));
+    assert.match(error.message, /"clash-report" exists already, and "clash_report" would share its jobs' row ids/);
+    return true;
+  });
+  assert.ok(!(await runner.schedules.list()).some((s) => s.name === 'clash_report'));
 });
 
 void test('with two runners up, a schedule firing every second creates exactly one job row per slot, and each job runs once', async () => {
