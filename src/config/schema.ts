@@ -1,6 +1,7 @@
 // Defaults, the zod field validators shared by every config source, and the schema of the
 // programmatic config object: one place so sp00ky.yml, SPKY_JOB_CONFIG and code agree on rules.
 import { z } from 'zod';
+import { allowedPathEntryProblem } from '../pathTemplate.js';
 
 export const CONFIG_DEFAULTS = {
   table: 'job',
@@ -82,6 +83,17 @@ export function checkBackoff(base: number, max: number, ctx: z.RefinementCtx, ma
   }
 }
 
+/** `allowedPaths`: prefixes (`/hooks/`) or patterns (`/users/{id}`) a spec-less backend accepts. */
+export const allowedPathsField = z
+  .array(
+    z.string({ error: 'expected a path prefix (e.g. /hooks/) or pattern (e.g. /users/{id}) as a string' }).superRefine((entry, ctx) => {
+      const problem = allowedPathEntryProblem(entry);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    { error: 'expected a list of path prefixes or patterns, e.g. [/hooks/, /users/{id}]' },
+  )
+  .min(1, { error: 'expected at least one path prefix or pattern, e.g. [/hooks/]; or allowAnyPath: true' });
+
 /** Named queues a runner serves, e.g. [default, emails]. */
 export const queuesField = z
   .array(
@@ -103,6 +115,8 @@ export const objectBackend = z
     timeoutSeconds: positiveInt('timeoutSeconds').default(CONFIG_DEFAULTS.timeoutSeconds),
     timeoutOverridable: bool('timeoutOverridable').default(CONFIG_DEFAULTS.timeoutOverridable),
     specPath: z.string({ error: 'expected specPath as a path string' }).min(1).optional(),
+    allowedPaths: allowedPathsField.optional(),
+    allowAnyPath: bool('allowAnyPath').optional(),
     concurrency: positiveInt('concurrency').default(CONFIG_DEFAULTS.concurrency),
     maxRetriesLimit: nonNegativeInt('maxRetriesLimit').default(CONFIG_DEFAULTS.maxRetriesLimit),
     backoffBaseMs: nonNegativeInt('backoffBaseMs').default(CONFIG_DEFAULTS.backoffBaseMs),

@@ -169,6 +169,13 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
         bridge = new JobBridge({ connection, client: temporalClient, registry, shapes, logger, events, ...options.bridge });
         await bridge.start();
       }
+      const anyPath = registry.backendsAllowingAnyPath;
+      if (anyPath.length > 0) {
+        logger.warn(
+          { backends: anyPath },
+          `backend ${anyPath.join(', ')} has no OpenAPI spec and allowAnyPath: true, so a job may POST to any of its paths (/admin too): list its paths in allowedPaths instead`,
+        );
+      }
       logger.info(
         {
           mode,

@@ -51,6 +51,7 @@ void test('parses the sp00ky.yml example: backend apps only, defaults filled in,
     baseUrl: 'https://mail.example.com/hooks',
     timeoutSeconds: 30,
     timeoutOverridable: true,
+    allowedPaths: ['/send/', '/bounces/{id}'],
     concurrency: 4,
     maxRetriesLimit: 500,
     backoffBaseMs: 50,
@@ -93,7 +94,7 @@ void test('overrides win over the file and the environment', async () => {
 
 void test('without any source of SurrealDB or Temporal settings the documented defaults apply', async () => {
   const config = await loadConfig({
-    env: { SPKY_JOB_CONFIG: '[{"name":"api","base_url":"http://localhost:3660"}]' },
+    env: { SPKY_JOB_CONFIG: '[{"name":"api","base_url":"http://localhost:3660","allow_any_path":true}]' },
     cwd: await mkdtemp(path.join(tmpdir(), 'spky-empty-')),
   });
   assert.deepEqual(config.surreal, { url: 'surrealkv://.data/surreal', namespace: 'main', database: 'main' });
@@ -102,7 +103,7 @@ void test('without any source of SurrealDB or Temporal settings the documented d
 
 void test('parses SPKY_JOB_CONFIG, and it wins over sp00ky.yml for backends', async () => {
   const json = JSON.stringify([
-    { name: 'api', table: 'job', base_url: 'http://api:3660/', auth_token: TOKEN, timeout: 5, timeout_overridable: true },
+    { name: 'api', table: 'job', base_url: 'http://api:3660/', auth_token: TOKEN, timeout: 5, timeout_overridable: true, allowed_paths: ['/hooks/'] },
     { name: 'mail', table: 'mail_job', base_url: 'http://mail:80', auth_token: '', timeout: null, concurrency: 2, max_retries_limit: 7, backoff_base_ms: 0, backoff_max_ms: 10, spec: 'specs/mail.yml' },
   ]);
   const config = await loadConfig({ configPath: FIXTURE, env: { SPKY_JOB_CONFIG: json }, cwd: '/srv/app' });
@@ -114,6 +115,7 @@ void test('parses SPKY_JOB_CONFIG, and it wins over sp00ky.yml for backends', as
     authToken: TOKEN,
     timeoutSeconds: 5,
     timeoutOverridable: true,
+    allowedPaths: ['/hooks/'],
     concurrency: 10,
     maxRetriesLimit: 100,
     backoffBaseMs: 200,
@@ -301,4 +303,69 @@ void test('configFromObject applies the same defaults and validation', () => {
     isConfigError((e) => assert.equal(e.key, 'backends[0].backoffMaxMs')),
   );
   assert.throws(() => configFromObject({ backends: [] }), isConfigError((e) => assert.equal(e.key, 'backends')));
+});
+
+void test('a backend without an OpenAPI spec needs allowedPaths or allowAnyPath, and the error names the backend and both fixes', async () => {
+  const yml = await tempYml('apps:\n  mailer:\n    type: backend\n    baseUrl: http://mail\n');
+  await assert.rejects(
+    loadConfig({ configPath: yml, env: {} }),
+    isConfigError((e) => {
+      assert.equal(e.key, 'apps.mailer.method.allowedPaths');
+      assert.match(e.expected, /backend "mailer" has no OpenAPI spec/);
+      assert.match(e.expected, /apps\.mailer\.method\.allowedPaths \(prefixes such as \/hooks\/ or patterns such as \/users\/\{id\}\)/);
+      assert.match(e.expected, /apps\.mailer\.method\.allowAnyPath: true/);
+    }),
+  );
+  await assert.rejects(
+    loadConfig({ env: { SPKY_JOB_CONFIG: '[{"name":"mailer","base_url":"http://mail"}]' }, cwd: FIXTURE_DIR + '/nowhere' }),
+    isConfigError((e) => {
+      assert.equal(e.key, '[0].allowed_paths');
+      assert.match(e.expected, /\[0\]\.allow_any_path: true/);
+    }),
+  );
+  assert.throws(
+    () => configFromObject({ backends: [{ name: 'mailer', baseUrl: 'http://mail' }] }),
+    isConfigError((e) => {
+      assert.equal(e.key, 'backends[0].allowedPaths');
+      assert.match(e.expected, /backends\[0\]\.allowAnyPath: true/);
+    }),
+  );
+});
+
+void test('allowedPaths and allowAnyPath are read from sp00ky.yml (method), SPKY_JOB_CONFIG (snake_case) and the config object', async () => {
+  const yml = await tempYml('apps:\n  api:\n    type: backend\n    baseUrl: http://a\n    method: { allowedPaths: [/hooks/, "/users/{id}"] }\n  b:\n    type: backend\n    baseUrl: http://b\n    method: { table: b_job, allowAnyPath: true }\n');
+  const fromYml = await loadConfig({ configPath: yml, env: {} });
+  assert.deepEqual(fromYml.backends.map((b) => [b.allowedPaths, b.allowAnyPath]), [[['/hooks/', '/users/{id}'], undefined], [undefined, true]]);
+  const fromEnv = await loadConfig({
+    env: { SPKY_JOB_CONFIG: '[{"name":"a","base_url":"http://a","allowed_paths":["/x/{id}"]},{"name":"b","table":"b_job","base_url":"http://b","allow_any_path":true}]' },
+    cwd: FIXTURE_DIR + '/nowhere',
+  });
+  assert.deepEqual(fromEnv.backends.map((b) => [b.allowedPaths, b.allowAnyPath]), [[['/x/{id}'], undefined], [undefined, true]]);
+  const fromObject = configFromObject({ backends: [{ name: 'a', baseUrl: 'http://a', allowedPaths: ['/hooks/'] }] });
+  assert.deepEqual(fromObject.backends[0]?.allowedPaths, ['/hooks/']);
+});
+
+void test('bad allowedPaths entries are refused naming the key: no traversal, no bare "/", not empty, not with allowAnyPath', () => {
+  for (const [allowedPaths, pattern] of [
+    [[], /at least one/],
+    [['/'], /allowAnyPath: true/],
+    [['hooks/'], /start with '\/'/],
+    [['/a/../admin'], /prefix ending in/],
+    [['/a//b'], /prefix ending in/],
+    [['/a;b'], /prefix ending in/],
+    [['/a%2e'], /prefix ending in/],
+  ] as const) {
+    assert.throws(
+      () => configFromObject({ backends: [{ name: 'a', baseUrl: 'http://a', allowedPaths: [...allowedPaths] }] }),
+      isConfigError((e) => {
+        assert.match(e.key, /^backends\[0\]\.allowedPaths/);
+        assert.match(e.expected, pattern);
+      }),
+      JSON.stringify(allowedPaths),
+    );
+  }
+  assert.throws(
+    () => configFromObject({ backends: [{ name: 'a', baseUrl: 'http://a', allowedPaths: ['/x/'], allowAnyPath: true }] }),
+    isConfigError((e) => assert.match(e.expected, /keep one/)),
+  );
 });
