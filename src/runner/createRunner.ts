@@ -15,6 +15,8 @@ import { registerSearchAttributes } from '../temporal/registerSearchAttributes.j
 import { JobBridge, type BridgeOptions } from '../bridge/bridge.js';
 import { JobsClient } from '../jobsClient.js';
 import { createLogger } from '../logger.js';
+import { configSecrets } from '../config/configSecrets.js';
+import { secretScrubber } from '../redactSecrets.js';
 import { BackendRegistry } from './backendRegistry.js';
 import { JobEvents } from './jobEvents.js';
 import { createWorkers } from './createWorkers.js';
@@ -80,8 +82,9 @@ export interface Runner {
 }
 
 export async function createRunner(options: RunnerOptions = {}): Promise<Runner> {
-  const logger = options.logger ?? createLogger();
   const config = await resolveConfig(options);
+  const secrets = configSecrets(config);
+  const logger = options.logger ?? createLogger({ secrets });
   const registry = await BackendRegistry.load(config);
   const mode = options.mode ?? 'all';
   const identity = options.identity ?? `${os.hostname()}:${process.pid}`;
@@ -156,6 +159,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
             events,
             drain: drain.signal,
             registry,
+            scrub: secretScrubber(secrets),
           },
         });
         workerRuns = workers.map((worker) =>
