@@ -17,7 +17,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import pLimit from 'p-limit';
-import { startCountingBackend } from '../chaos/countingBackend.js';
+import { COUNTING_BACKEND_PATHS, startCountingBackend } from '../chaos/countingBackend.js';
 import { RunnerProcess } from '../chaos/processes.js';
 import { startSurrealRelay } from '../chaos/surrealRelay.js';
 import { deploySchema } from '../src/db/deploySchema.js';
@@ -48,9 +48,9 @@ const relay = await startSurrealRelay({ url: `surrealkv://${path.join(dir, 'surr
 const db = relay.db;
 await deploySchema(db, ['job']);
 const backend = await startCountingBackend();
-const backendConfig = { name: 'api', table: 'job', baseUrl: backend.url, concurrency: 100, backoffBaseMs: 200, maxRetriesLimit: 100 };
+const backendConfig = { name: 'api', table: 'job', baseUrl: backend.url, concurrency: 100, backoffBaseMs: 200, maxRetriesLimit: 100, allowedPaths: COUNTING_BACKEND_PATHS };
 const processEnv = {
-  SPKY_JOB_CONFIG: JSON.stringify([{ name: 'api', table: 'job', base_url: backend.url, concurrency: 100, backoff_base_ms: 200 }]),
+  SPKY_JOB_CONFIG: JSON.stringify([{ name: 'api', table: 'job', base_url: backend.url, concurrency: 100, backoff_base_ms: 200, allowed_paths: COUNTING_BACKEND_PATHS }]),
   SURREAL_URL: relay.url,
   SURREAL_NS: 'bench',
   SURREAL_DB: 'bench',

@@ -7,6 +7,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** The backend has no OpenAPI spec: these are its paths, as the runner's `allowedPaths`. */
+export const COUNTING_BACKEND_PATHS = ['/ok', '/flaky/{n}', '/fail', '/slow/{ms}'];
+
 export interface CountedRequest {
   jobId: string;
   key: string;

@@ -19,7 +19,7 @@ import { startDevServer, type DevServer } from '../src/temporal/devServer.js';
 import { JOB_SEARCH_ATTRIBUTES } from '../src/workflows/searchAttributes.js';
 import { workflowIdFor } from '../src/workflows/workflowId.js';
 import { checkChaos, type ChaosResults, type WorkflowOutcome } from './checks.js';
-import { startCountingBackend } from './countingBackend.js';
+import { COUNTING_BACKEND_PATHS, startCountingBackend } from './countingBackend.js';
 import { RunnerProcess } from './processes.js';
 import { startSurrealRelay } from './surrealRelay.js';
 
@@ -67,7 +67,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const db = relay.db;
   await deploySchema(db, ['job']);
   const backend = await startCountingBackend();
-  const jobConfig = [{ name: 'api', table: 'job', base_url: backend.url, timeout: 10, concurrency: 10, backoff_base_ms: 100, backoff_max_ms: 2_000 }];
+  const jobConfig = [
+    { name: 'api', table: 'job', base_url: backend.url, timeout: 10, concurrency: 10, backoff_base_ms: 100, backoff_max_ms: 2_000, allowed_paths: COUNTING_BACKEND_PATHS },
+  ];
   const env = {
     SPKY_JOB_CONFIG: JSON.stringify(jobConfig),
     SURREAL_URL: relay.url,
@@ -85,7 +87,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
-  const config = configFromObject({ backends: [{ name: 'api', baseUrl: backend.url }] });
+  const config = configFromObject({ backends: [{ name: 'api', baseUrl: backend.url, allowedPaths: COUNTING_BACKEND_PATHS }] });
   const registry = await BackendRegistry.load(config);
   const jobs = new JobsClient({ db: () => db, client, registry, shapes: new TableShapes(() => db) });
   const schedules = new SchedulesClient({ client, config, registry });

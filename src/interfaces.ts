@@ -45,6 +45,13 @@ export interface BackendConfig {
   timeoutOverridable: boolean;
   /** Absolute path of the backend's OpenAPI file, when one is configured. */
   specPath?: string;
+  /**
+   * The paths jobs may POST to: prefixes ending in '/' (`/hooks/`) or whole paths and patterns
+   * (`/users/{id}`). A backend without a spec needs these or `allowAnyPath`; with a spec they narrow it.
+   */
+  allowedPaths?: string[];
+  /** A backend without a spec accepts any safe path (`start` warns about it). */
+  allowAnyPath?: boolean;
   /** Most HTTP calls one worker runs at once for this backend. */
   concurrency: number;
   /**

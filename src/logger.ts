@@ -1,5 +1,8 @@
-// Structured logs (pino). Secrets are redacted by key wherever they might appear.
-import { pino, type Logger } from 'pino';
+// Structured logs (pino). Secrets are redacted by key wherever they might appear, and every
+// configured secret is scrubbed from each finished line: pino's `redact` sees keys, not text
+// inside a message or an error a backend sent back.
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { secretScrubber } from './redactSecrets.js';
 
 export const REDACT_PATHS = [
   'authToken',
@@ -11,12 +14,27 @@ export const REDACT_PATHS = [
   'headers.authorization',
 ];
 
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
-  return pino({
-    name: options.name ?? 'spooky-temporal',
-    level: options.level ?? process.env['LOG_LEVEL'] ?? 'info',
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-  });
+export interface LoggerOptions {
+  level?: string;
+  name?: string;
+  /** Values scrubbed from every line (backend tokens, the database password): see `configSecrets`. */
+  secrets?: Iterable<string | undefined>;
+  /** Where lines go; default stdout. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const destination = options.destination ?? pino.destination(1);
+  const scrub = secretScrubber(options.secrets ?? []);
+  const stream: DestinationStream = scrub.active ? { write: (line: string) => destination.write(scrub.text(line)) } : destination;
+  return pino(
+    {
+      name: options.name ?? 'spooky-temporal',
+      level: options.level ?? process.env['LOG_LEVEL'] ?? 'info',
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    stream,
+  );
 }
 
 /** For tests and embedders that want silence. */

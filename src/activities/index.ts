@@ -13,6 +13,8 @@ import { createV1Activities } from './v1Activities.js';
 import { createControlActivities } from './controlActivities.js';
 import { withHeartbeats } from './heartbeats.js';
 import type { BackendRegistry } from '../runner/backendRegistry.js';
+import { secretScrubber, type SecretScrubber } from '../redactSecrets.js';
+import { scrubActivities, scrubOutcome } from './scrubSecrets.js';
 
 export interface ActivityDeps {
   db: () => Surreal;
@@ -27,6 +29,8 @@ export interface ActivityDeps {
   drain?: AbortSignal;
   /** For the control activities: a schedule's row → its job workflow's input; the tables to prune. */
   registry: BackendRegistry;
+  /** Removes configured secrets (tokens, the database password) from what the backend answered. */
+  scrub?: SecretScrubber;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -37,10 +41,13 @@ export function createActivities(deps: ActivityDeps) {
       throw ApplicationFailure.retryable(`cannot read the definition of table ${table}: ${(cause as Error).message}`);
     }
   };
-  const call = callConfiguredBackend(deps.assertDeclaredPath, deps.drain);
+  const scrub = deps.scrub ?? secretScrubber([]);
+  const callUnscrubbed = callConfiguredBackend(deps.assertDeclaredPath, deps.drain);
+  // Before anything is recorded: the row, the events and the history see the scrubbed answer.
+  const call: typeof callUnscrubbed = async (backend, input) => scrubOutcome(await callUnscrubbed(backend, input), scrub);
   const attemptDeps = { db: deps.db, shapeOf, identity: deps.identity, events: deps.events, call, backends: deps.backends };
 
-  return {
+  return scrubActivities({
     /** One whole attempt: claim, POST, record the outcome. */
     runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       return failIfTableMissing(() => runAttempt(attemptDeps, input));
@@ -68,7 +75,7 @@ export function createActivities(deps: ActivityDeps) {
     callBackend(input: CallBackendInput): Promise<CallBackendOutcome> {
       return withHeartbeats(() => call(deps.backends.get(input.backend), input));
     },
-  };
+  }, scrub);
 }
 
 /**

@@ -6,16 +6,26 @@ import { UnsafePathError } from '../errors.js';
 const MAX_PATH_LENGTH = 2048;
 
 const EXPECTED =
-  "expected a path declared in the backend's OpenAPI spec, starting with a single '/', " +
-  "no '..', '@', '\\', encoded separators or absolute URL";
+  "expected a path declared by the backend (its OpenAPI spec or allowedPaths), starting with a single '/', " +
+  "no '..', ';', '@', '\\', encoded separators, Unicode look-alikes of them, or absolute URL";
 
 // Characters that change how a URL is parsed (authority, query, fragment, Windows-style
-// separators) or that parsers strip/normalise (controls, whitespace, invisible formats).
-const FORBIDDEN_CHARS = /[\\@?#\s\p{C}]/u;
+// separators), or that parsers strip/normalise (controls, whitespace, invisible formats).
+// ';' starts a path parameter: Tomcat and Jetty read `/..;/admin` as `/../admin`.
+const FORBIDDEN_CHARS = /[\\@?#;\s\p{C}]/u;
 
-// Percent-escapes that decode to a separator, a dot, another escape (double encoding)
+// Percent-escapes that decode to a separator, a dot, ';', another escape (double encoding)
 // or a control byte; anything else (e.g. %20 in a name) is left to the backend.
-const FORBIDDEN_ESCAPE = /^(2e|2f|5c|25|[01][0-9a-f]|7f)$/i;
+const FORBIDDEN_ESCAPE = /^(2e|2f|3b|5c|25|[01][0-9a-f]|7f)$/i;
+
+// Outside ASCII only letters, combining marks and decimal digits, raw or percent-encoded:
+// servers that fold Unicode (NFKC, "best fit") turn look-alikes such as U+FF0E '．',
+// U+2024 '․', U+2025 '‥', U+FE52 '﹒', U+FF0F '／', U+2215 '∕', U+29F8 '⧸' or U+FF3C '＼'
+// into '.', '/' or '\\'. None of them is a letter, mark or digit.
+const ALLOWED_NON_ASCII = /^[\p{L}\p{M}\p{Nd}]$/u;
+
+// What Unicode folding (NFKC) must not introduce into a decoded segment.
+const SEPARATOR_LIKE = /[/\\;?#%@\p{C}]/gu;
 
 /** Why `path` is unsafe, or undefined when it is safe to append to a base URL. */
 export function unsafePathReason(path: unknown): string | undefined {
@@ -44,11 +54,36 @@ export function unsafePathReason(path: unknown): string | undefined {
     } catch {
       return 'path contains an invalid percent-encoding';
     }
-    if (decoded === '.' || decoded === '..' || segment === '.' || segment === '..') {
-      return "path contains a '.' or '..' segment";
-    }
+    const reason = unsafeSegmentReason(decoded);
+    if (reason !== undefined) return reason;
   }
   return undefined;
+}
+
+/** The checks on one decoded segment: no dot-only names, and no look-alikes, raw or folded. */
+function unsafeSegmentReason(decoded: string): string | undefined {
+  for (const char of decoded) {
+    const point = char.codePointAt(0) ?? 0;
+    if (point > 0x7f && !ALLOWED_NON_ASCII.test(char)) {
+      const code = point.toString(16).toUpperCase().padStart(4, '0');
+      return `path contains the non-ASCII character U+${code}, which is not a letter or digit (only letters, marks and digits are allowed outside ASCII)`;
+    }
+  }
+  const folded = decoded.normalize('NFKC');
+  if (isDotSegment(decoded) || isDotSegment(folded)) return "path contains a '.' or '..' segment (or only dots and spaces)";
+  if (folded !== decoded && countMatches(folded, SEPARATOR_LIKE) > countMatches(decoded, SEPARATOR_LIKE)) {
+    return 'path contains a character that Unicode normalisation (NFKC) turns into a separator';
+  }
+  return undefined;
+}
+
+function countMatches(text: string, pattern: RegExp): number {
+  return text.match(pattern)?.length ?? 0;
+}
+
+/** `.`, `..`, `...`, `.. `: Windows servers drop trailing dots and spaces, so all of them may mean `.`/`..`. */
+function isDotSegment(segment: string): boolean {
+  return segment !== '' && /^[.\s]+$/u.test(segment);
 }
 
 export function isSafeJobPath(path: unknown): path is string {

@@ -14,6 +14,8 @@ import { jobStats } from '../sql/jobStats.js';
 import { openSurreal, redactUrl } from '../db/connect.js';
 import { assertTemporalReachable, unreachable } from '../temporal/connectTemporal.js';
 import { resolveJobRef } from './resolveJobRef.js';
+import { configSecrets } from '../config/configSecrets.js';
+import { secretScrubber, type SecretScrubber } from '../redactSecrets.js';
 import { UsageError, explainDatabaseError } from './cliErrors.js';
 import {
   JOB_STATUSES,
@@ -44,6 +46,8 @@ export interface DirectJobsDeps {
   withoutBackends?: string;
   /** Closes what this backend opened (nothing when it borrows a runner's connections). */
   close?: () => Promise<void>;
+  /** Scrubs the config's secrets from rows before they are shown (rows written by older releases may hold them). */
+  scrub?: SecretScrubber;
 }
 
 export class DirectJobs implements JobsBackend {
@@ -77,6 +81,7 @@ export class DirectJobs implements JobsBackend {
       target: `SurrealDB ${redactUrl(config.surreal.url)} (${config.surreal.namespace}/${config.surreal.database}), Temporal ${config.temporal.address}`,
       temporalNamespace: config.temporal.namespace,
       ...(options.temporalUiUrl ? { temporalUiUrl: options.temporalUiUrl } : {}),
+      scrub: secretScrubber(configSecrets(config)),
       ensureTemporal: async () => {
         temporalUsed = true;
         await assertTemporalReachable(config.temporal, 5_000);
@@ -97,8 +102,10 @@ export class DirectJobs implements JobsBackend {
     return this.deps.jobs.tables;
   }
 
-  #view = (row: Parameters<typeof toJobView>[0]): JobView =>
-    toJobView(row, (table) => this.deps.backends.find((b) => b.table === table)?.name);
+  #view = (row: Parameters<typeof toJobView>[0]): JobView => {
+    const view = toJobView(row, (table) => this.deps.backends.find((b) => b.table === table)?.name);
+    return this.deps.scrub ? this.deps.scrub.value(view) : view;
+  };
 
   info(): Promise<BackendInfo> {
     return Promise.resolve({

@@ -28,7 +28,7 @@ export async function openSchedules(
   const config = await loadConfig({ configPath, env, overrides }).catch((error: unknown) => {
     if (!(error instanceof ConfigError && error.expected.startsWith('no backend configured'))) throw error;
     // list, pause, resume, trigger and delete need no backend; create says what it needs.
-    return loadConfig({ env, overrides: { ...overrides, backends: [{ name: 'unconfigured', baseUrl: 'http://127.0.0.1:9', specPath: undefined }] } });
+    return loadConfig({ env, overrides: { ...overrides, backends: [{ name: 'unconfigured', baseUrl: 'http://127.0.0.1:9', specPath: undefined, allowAnyPath: true }] } });
   });
   const registry = await BackendRegistry.load(config);
   const temporal = await connectTemporalClient(config.temporal);

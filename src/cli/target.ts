@@ -33,7 +33,7 @@ export async function openJobsBackend(options: TargetOptions, env: NodeJS.Proces
       // Enqueue and retry need the backend's definition, so they say so.
       const config = await loadConfig({
         env,
-        overrides: { ...overrides, backends: [{ name: 'unconfigured', table: 'job', baseUrl: 'http://127.0.0.1:9' }] },
+        overrides: { ...overrides, backends: [{ name: 'unconfigured', table: 'job', baseUrl: 'http://127.0.0.1:9', allowAnyPath: true }] },
       });
       return DirectJobs.open(config, {
         temporalUiUrl,

@@ -5,9 +5,12 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { BackendConfig } from '../interfaces.js';
 import { collectSecrets, parseWith } from './configErrors.js';
-import { checkUnique, finishBackend } from './normaliseBackends.js';
+import { checkPathPolicy, checkUnique, finishBackend } from './normaliseBackends.js';
+
+const ENV_KEYS = { spec: 'spec', allowedPaths: 'allowed_paths', allowAnyPath: 'allow_any_path' } as const;
 import {
   CONFIG_DEFAULTS,
+  allowedPathsField,
   baseUrlField,
   bool,
   checkBackoff,
@@ -45,6 +48,8 @@ const envBackend = z
         )
         .strict()
         .nullish(),
+      allowed_paths: allowedPathsField.nullish(),
+      allow_any_path: bool('allow_any_path').nullish(),
     },
     { error: 'expected an object {name, table, base_url, auth_token, timeout, timeout_overridable}' },
   )
@@ -87,6 +92,8 @@ export function readJobConfigEnv(text: string, cwd: string): { backends: Backend
       timeoutSeconds: e.timeout ?? CONFIG_DEFAULTS.timeoutSeconds,
       timeoutOverridable: e.timeout_overridable ?? CONFIG_DEFAULTS.timeoutOverridable,
       ...(e.spec ? { specPath: path.resolve(cwd, e.spec) } : {}),
+      ...(e.allowed_paths ? { allowedPaths: e.allowed_paths } : {}),
+      ...(e.allow_any_path ? { allowAnyPath: true } : {}),
       concurrency: e.concurrency ?? CONFIG_DEFAULTS.concurrency,
       maxRetriesLimit: e.max_retries_limit ?? CONFIG_DEFAULTS.maxRetriesLimit,
       backoffBaseMs: e.backoff_base_ms ?? CONFIG_DEFAULTS.backoffBaseMs,
@@ -99,5 +106,6 @@ export function readJobConfigEnv(text: string, cwd: string): { backends: Backend
     }),
   );
   checkUnique(backends, source, (i, field) => `[${i}].${field}`, secrets);
+  checkPathPolicy(backends, source, (i, field) => `[${i}].${ENV_KEYS[field]}`, secrets);
   return { backends, secrets };
 }

@@ -7,9 +7,10 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { BackendConfig } from '../interfaces.js';
 import { collectSecrets, parseWith } from './configErrors.js';
-import { checkUnique, finishBackend } from './normaliseBackends.js';
+import { checkPathPolicy, checkUnique, finishBackend } from './normaliseBackends.js';
 import {
   CONFIG_DEFAULTS,
+  allowedPathsField,
   baseUrlField,
   bool,
   checkBackoff,
@@ -45,6 +46,8 @@ const ymlBackendApp = z
           table: tableField.default(CONFIG_DEFAULTS.table),
           schema: z.string({ error: 'expected the outbox schema path as a string' }).optional(),
           concurrency: positiveInt('the number of concurrent HTTP calls').optional(),
+          allowedPaths: allowedPathsField.optional(),
+          allowAnyPath: bool('allowAnyPath').optional(),
           maxRetriesLimit: nonNegativeInt('the largest max_retries a job may ask for').optional(),
           backoff: z
             .object(
@@ -173,6 +176,8 @@ export async function readYml(file: string): Promise<YmlResult> {
         timeoutSeconds: a.deploy?.timeout ?? CONFIG_DEFAULTS.timeoutSeconds,
         timeoutOverridable: a.deploy?.timeoutOverridable ?? CONFIG_DEFAULTS.timeoutOverridable,
         ...(a.spec ? { specPath: path.resolve(dir, a.spec) } : {}),
+        ...(a.method?.allowedPaths ? { allowedPaths: a.method.allowedPaths } : {}),
+        ...(a.method?.allowAnyPath ? { allowAnyPath: true } : {}),
         concurrency: a.method?.concurrency ?? CONFIG_DEFAULTS.concurrency,
         maxRetriesLimit: a.method?.maxRetriesLimit ?? CONFIG_DEFAULTS.maxRetriesLimit,
         backoffBaseMs: a.method?.backoff?.baseMs ?? CONFIG_DEFAULTS.backoffBaseMs,
@@ -187,6 +192,7 @@ export async function readYml(file: string): Promise<YmlResult> {
   }
   const names = backends.map((b) => b.name);
   checkUnique(backends, file, (i, field) => `apps.${names[i]}${field === 'table' ? '.method.table' : ''}`, secrets);
+  checkPathPolicy(backends, file, (i, field) => `apps.${names[i]}.${field === 'spec' ? 'spec' : `method.${field}`}`, secrets);
   const sections = (raw ?? {}) as { schedules?: unknown; retention?: unknown; queues?: unknown };
   return {
     file,

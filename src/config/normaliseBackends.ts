@@ -41,6 +41,37 @@ export function checkUnique(
   }
 }
 
+/**
+ * Without an OpenAPI spec nothing limits the paths jobs name, so a spec-less backend must say
+ * which paths it serves (`allowedPaths`) or accept any path explicitly (`allowAnyPath: true`).
+ */
+export function checkPathPolicy(
+  backends: BackendConfig[],
+  source: string,
+  keyOf: (index: number, field: 'spec' | 'allowedPaths' | 'allowAnyPath') => string,
+  secrets: readonly string[],
+): void {
+  backends.forEach((backend, index) => {
+    if (backend.allowAnyPath && backend.allowedPaths) {
+      throw configError(
+        source,
+        keyOf(index, 'allowAnyPath'),
+        `backend "${backend.name}" sets both ${keyOf(index, 'allowedPaths')} and ${keyOf(index, 'allowAnyPath')}: keep one (allowedPaths limits the paths, allowAnyPath accepts any)`,
+        secrets,
+      );
+    }
+    if (backend.specPath || backend.allowedPaths || backend.allowAnyPath) return;
+    throw configError(
+      source,
+      keyOf(index, 'allowedPaths'),
+      `backend "${backend.name}" has no OpenAPI spec, so nothing limits the paths its jobs may call: ` +
+        `list them in ${keyOf(index, 'allowedPaths')} (prefixes such as /hooks/ or patterns such as /users/{id}), ` +
+        `or set ${keyOf(index, 'allowAnyPath')}: true to accept any path (start warns about it), or add ${keyOf(index, 'spec')}`,
+      secrets,
+    );
+  });
+}
+
 export function normaliseObjectBackends(
   inputs: unknown,
   source: string,
@@ -57,6 +88,8 @@ export function normaliseObjectBackends(
       timeoutSeconds: b.timeoutSeconds,
       timeoutOverridable: b.timeoutOverridable,
       ...(b.specPath ? { specPath: path.resolve(b.specPath) } : {}),
+      ...(b.allowedPaths ? { allowedPaths: b.allowedPaths } : {}),
+      ...(b.allowAnyPath ? { allowAnyPath: true } : {}),
       concurrency: b.concurrency,
       maxRetriesLimit: b.maxRetriesLimit,
       backoffBaseMs: b.backoffBaseMs,
@@ -66,5 +99,6 @@ export function normaliseObjectBackends(
     }),
   );
   checkUnique(backends, source, (i, field) => `${dotted([...prefix, i])}.${field}`, secrets);
+  checkPathPolicy(backends, source, (i, field) => `${dotted([...prefix, i])}.${field === 'spec' ? 'specPath' : field}`, secrets);
   return backends;
 }

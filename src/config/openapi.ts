@@ -6,6 +6,7 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { templateRegex } from '../pathTemplate.js';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export sits on `.default`.
 const Ajv = AjvModule.default;
@@ -27,9 +28,6 @@ export interface BackendSpec {
   validatePayload(template: string, payload: unknown): PayloadCheck;
 }
 
-// A `{param}` matches one non-empty segment of RFC 3986 unreserved characters only.
-const PARAM_VALUE = '[A-Za-z0-9._~-]+';
-
 interface Operation {
   template: string;
   regex: RegExp;
@@ -44,19 +42,6 @@ type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function templateRegex(template: string): RegExp {
-  const source = template
-    .split('/')
-    .map((segment) =>
-      segment
-        .split(/(\{[^{}/]+\})/)
-        .map((part) => (/^\{[^{}/]+\}$/.test(part) ? PARAM_VALUE : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-        .join(''),
-    )
-    .join('/');
-  return new RegExp(`^${source}$`);
 }
 
 /** Follows a local `$ref` (`#/components/...`) once; other values are returned as is. */

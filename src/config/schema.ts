@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { MAX_DELAY_LIMIT_MS, MAX_TIMEOUT_SECONDS } from './jobLimits.js';
+import { allowedPathEntryProblem } from '../pathTemplate.js';
 
 export const CONFIG_DEFAULTS = {
   table: 'job',
@@ -119,6 +120,17 @@ export function checkBackoff(base: number, max: number, ctx: z.RefinementCtx, ma
   }
 }
 
+/** `allowedPaths`: prefixes (`/hooks/`) or patterns (`/users/{id}`) a spec-less backend accepts. */
+export const allowedPathsField = z
+  .array(
+    z.string({ error: 'expected a path prefix (e.g. /hooks/) or pattern (e.g. /users/{id}) as a string' }).superRefine((entry, ctx) => {
+      const problem = allowedPathEntryProblem(entry);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    { error: 'expected a list of path prefixes or patterns, e.g. [/hooks/, /users/{id}]' },
+  )
+  .min(1, { error: 'expected at least one path prefix or pattern, e.g. [/hooks/]; or allowAnyPath: true' });
+
 /** Named queues a runner serves, e.g. [default, emails]. */
 export const queuesField = z
   .array(
@@ -140,6 +152,8 @@ export const objectBackend = z
     timeoutSeconds: timeoutSecondsField('timeoutSeconds').default(CONFIG_DEFAULTS.timeoutSeconds),
     timeoutOverridable: bool('timeoutOverridable').default(CONFIG_DEFAULTS.timeoutOverridable),
     specPath: z.string({ error: 'expected specPath as a path string' }).min(1).optional(),
+    allowedPaths: allowedPathsField.optional(),
+    allowAnyPath: bool('allowAnyPath').optional(),
     concurrency: positiveInt('concurrency').default(CONFIG_DEFAULTS.concurrency),
     maxRetriesLimit: nonNegativeInt('maxRetriesLimit').default(CONFIG_DEFAULTS.maxRetriesLimit),
     backoffBaseMs: nonNegativeInt('backoffBaseMs').default(CONFIG_DEFAULTS.backoffBaseMs),

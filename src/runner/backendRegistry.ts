@@ -4,6 +4,7 @@ import type { BackendSpec, PayloadCheck } from '../config/openapi.js';
 import { loadOpenApiSpec } from '../config/openapi.js';
 import { UnsafePathError } from '../errors.js';
 import { unsafePathReason } from '../activities/resolveBackendUrl.js';
+import { allowedPathMatcher } from '../pathTemplate.js';
 
 /** Test hooks that change what every job's workflow input says; unset in production. */
 export interface WorkflowInputHooks {
@@ -18,18 +19,22 @@ export class BackendRegistry {
     private readonly specs: ReadonlyMap<string, BackendSpec>,
     /** Read by buildWorkflowInput, which every start (bridge, retry, schedule slot) goes through. */
     readonly workflowInputHooks: WorkflowInputHooks,
+    private readonly allowed: ReadonlyMap<string, (path: string) => boolean>,
   ) {}
 
   static async load(config: RunnerConfig, workflowInputHooks: WorkflowInputHooks = {}): Promise<BackendRegistry> {
     const specs = new Map<string, BackendSpec>();
+    const allowed = new Map<string, (path: string) => boolean>();
     for (const backend of config.backends) {
       if (backend.specPath) specs.set(backend.name, await loadOpenApiSpec(backend.specPath));
+      if (backend.allowedPaths) allowed.set(backend.name, allowedPathMatcher(backend.allowedPaths));
     }
     return new BackendRegistry(
       new Map(config.backends.map((b) => [b.name, b])),
       new Map(config.backends.map((b) => [b.table, b])),
       specs,
       workflowInputHooks,
+      allowed,
     );
   }
 
@@ -49,17 +54,41 @@ export class BackendRegistry {
     return this.byName.get(name);
   }
 
-  /** The path must be safe and, when the backend has a spec, declared there as a POST operation. */
+  /**
+   * The path must be safe, declared as a POST operation when the backend has a spec, and
+   * within `allowedPaths` when it has those. A backend with neither must allow any path explicitly.
+   */
   assertDeclaredPath(backendName: string, path: string): void {
+    const quoted = JSON.stringify(String(path).slice(0, 200));
     const unsafe = unsafePathReason(path);
-    if (unsafe) throw new UnsafePathError(`path ${JSON.stringify(path.slice(0, 200))} is refused: ${unsafe}`);
+    if (unsafe) throw new UnsafePathError(`path ${quoted} is refused: ${unsafe}`);
     const spec = this.specs.get(backendName);
     if (spec && !spec.matchPath(path)) {
       throw new UnsafePathError(
-        `path ${JSON.stringify(path.slice(0, 200))} is not a POST operation of backend ${backendName}'s OpenAPI spec ` +
+        `path ${quoted} is not a POST operation of backend ${backendName}'s OpenAPI spec ` +
           `(declared: ${spec.postPaths.join(', ') || 'none'}); add it to ${spec.specPath} or fix the job's path`,
       );
     }
+    const allowed = this.allowed.get(backendName);
+    if (allowed && !allowed(path)) {
+      throw new UnsafePathError(
+        `path ${quoted} is not in backend ${backendName}'s allowedPaths ` +
+          `(${this.byName.get(backendName)?.allowedPaths?.join(', ')}); add a prefix or pattern for it, or fix the job's path`,
+      );
+    }
+    // A RunnerConfig built by hand skips the config check: refuse rather than call any path.
+    const backend = this.byName.get(backendName);
+    if (!spec && !allowed && backend && !backend.allowAnyPath) {
+      throw new UnsafePathError(
+        `backend ${backendName} has no OpenAPI spec and no allowedPaths: refusing path ${quoted}; ` +
+          'configure allowedPaths (e.g. /hooks/, /users/{id}), or allowAnyPath: true to accept any path',
+      );
+    }
+  }
+
+  /** Backends without a spec that accept any path: `start` warns about them. */
+  get backendsAllowingAnyPath(): string[] {
+    return [...this.byName.values()].filter((b) => !b.specPath && !b.allowedPaths && b.allowAnyPath).map((b) => b.name);
   }
 
   validatePayload(backendName: string, path: string, payload: unknown): PayloadCheck {

@@ -16,6 +16,8 @@ import { JobBridge, type BridgeOptions } from '../bridge/bridge.js';
 import { JobsClient } from '../jobsClient.js';
 import { createLogger } from '../logger.js';
 import { BackendRegistry, type WorkflowInputHooks } from './backendRegistry.js';
+import { configSecrets } from '../config/configSecrets.js';
+import { secretScrubber } from '../redactSecrets.js';
 import { JobEvents } from './jobEvents.js';
 import { createWorkers } from './createWorkers.js';
 import { getWorkflowBundle } from './workflowBundle.js';
@@ -82,9 +84,10 @@ export interface Runner {
 }
 
 export async function createRunner(options: RunnerOptions = {}): Promise<Runner> {
-  const logger = options.logger ?? createLogger();
   const config = await resolveConfig(options);
   const registry = await BackendRegistry.load(config, options.testHooks);
+  const secrets = configSecrets(config);
+  const logger = options.logger ?? createLogger({ secrets });
   const mode = options.mode ?? 'all';
   const identity = options.identity ?? `${os.hostname()}:${process.pid}`;
   const queues = [...new Set(options.queues?.length ? options.queues : (config.queues ?? [DEFAULT_QUEUE]))];
@@ -158,6 +161,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
             events,
             drain: drain.signal,
             registry,
+            scrub: secretScrubber(secrets),
           },
         });
         workerRuns = workers.map((worker) =>
@@ -170,6 +174,13 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
       if (mode !== 'worker') {
         bridge = new JobBridge({ connection, client: temporalClient, registry, shapes, logger, events, ...options.bridge });
         await bridge.start();
+      }
+      const anyPath = registry.backendsAllowingAnyPath;
+      if (anyPath.length > 0) {
+        logger.warn(
+          { backends: anyPath },
+          `backend ${anyPath.join(', ')} has no OpenAPI spec and allowAnyPath: true, so a job may POST to any of its paths (/admin too): list its paths in allowedPaths instead`,
+        );
       }
       logger.info(
         {

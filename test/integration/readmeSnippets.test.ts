@@ -59,7 +59,7 @@ void test("the README's schedules and retention YAML loads as written", async ()
   const dir = mkdtempSync(path.join(tmpdir(), 'readme-yml-'));
   try {
     const file = path.join(dir, 'sp00ky.yml');
-    writeFileSync(file, `apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\n${yaml}`);
+    writeFileSync(file, `apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\n    method: { allowedPaths: [/reports/] }\n${yaml}`);
     const config = await loadConfig({ configPath: file, env: {} });
     assert.deepEqual(
       config.schedules?.map((s) => [s.name, s.cron, s.timezone, s.backend, s.path, s.overlap, s.catchupWindowMs]),

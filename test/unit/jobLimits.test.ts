@@ -12,7 +12,7 @@ import { checkScheduleTarget } from '../../src/schedules/syncSchedules.js';
 import type { BackendConfig } from '../../src/interfaces.js';
 
 function backend(overrides: Record<string, unknown> = {}): BackendConfig {
-  return configFromObject({ backends: [{ name: 'api', baseUrl: 'http://127.0.0.1:1', ...overrides }] }).backends[0]!;
+  return configFromObject({ backends: [{ name: 'api', baseUrl: 'http://127.0.0.1:1', allowAnyPath: true, ...overrides }] }).backends[0]!;
 }
 const ok = { payload: { id: 1 }, maxRetries: 3, delayMs: 0 };
 
@@ -96,7 +96,7 @@ void test('a start Temporal will never accept ends the row; a rate limit or an o
 });
 
 void test('a schedule whose payload is over the limit is refused when it is defined, not once per slot', async () => {
-  const registry = await BackendRegistry.load(configFromObject({ backends: [{ name: 'api', baseUrl: 'http://127.0.0.1:1', limits: { payloadBytes: 100 } }] }));
+  const registry = await BackendRegistry.load(configFromObject({ backends: [{ name: 'api', baseUrl: 'http://127.0.0.1:1', allowAnyPath: true, limits: { payloadBytes: 100 } }] }));
   assert.throws(
     () => checkScheduleTarget(registry, 'api', '/report', { blob: 'x'.repeat(200) }, 'sp00ky.yml', 'schedules[0] (nightly)'),
     (error: Error & { key?: string }) => error.key === 'schedules[0] (nightly).payload' && /payload is 211 bytes of JSON, over backend api's limit of 100/.test(error.message),

@@ -52,6 +52,7 @@ void test('parses the sp00ky.yml example: backend apps only, defaults filled in,
     baseUrl: 'https://mail.example.com/hooks',
     timeoutSeconds: 30,
     timeoutOverridable: true,
+    allowedPaths: ['/send/', '/bounces/{id}'],
     concurrency: 4,
     maxRetriesLimit: 500,
     backoffBaseMs: 50,
@@ -95,7 +96,7 @@ void test('overrides win over the file and the environment', async () => {
 
 void test('without any source of SurrealDB or Temporal settings the documented defaults apply', async () => {
   const config = await loadConfig({
-    env: { SPKY_JOB_CONFIG: '[{"name":"api","base_url":"http://localhost:3660"}]' },
+    env: { SPKY_JOB_CONFIG: '[{"name":"api","base_url":"http://localhost:3660","allow_any_path":true}]' },
     cwd: await mkdtemp(path.join(tmpdir(), 'spky-empty-')),
   });
   assert.deepEqual(config.surreal, { url: 'surrealkv://.data/surreal', namespace: 'main', database: 'main' });
@@ -104,7 +105,7 @@ void test('without any source of SurrealDB or Temporal settings the documented d
 
 void test('parses SPKY_JOB_CONFIG, and it wins over sp00ky.yml for backends', async () => {
   const json = JSON.stringify([
-    { name: 'api', table: 'job', base_url: 'http://api:3660/', auth_token: TOKEN, timeout: 5, timeout_overridable: true },
+    { name: 'api', table: 'job', base_url: 'http://api:3660/', auth_token: TOKEN, timeout: 5, timeout_overridable: true, allowed_paths: ['/hooks/'] },
     { name: 'mail', table: 'mail_job', base_url: 'http://mail:80', auth_token: '', timeout: null, concurrency: 2, max_retries_limit: 7, backoff_base_ms: 0, backoff_max_ms: 10, spec: 'specs/mail.yml', limits: { payload_bytes: 1000, delay: 60_000, timeout: '90m' } },
   ]);
   const config = await loadConfig({ configPath: FIXTURE, env: { SPKY_JOB_CONFIG: json }, cwd: '/srv/app' });
@@ -116,6 +117,7 @@ void test('parses SPKY_JOB_CONFIG, and it wins over sp00ky.yml for backends', as
     authToken: TOKEN,
     timeoutSeconds: 5,
     timeoutOverridable: true,
+    allowedPaths: ['/hooks/'],
     concurrency: 10,
     maxRetriesLimit: 100,
     backoffBaseMs: 200,
@@ -309,7 +311,7 @@ void test('configFromObject applies the same defaults and validation', () => {
 });
 
 void test('limits: method.limits in sp00ky.yml, limits in SPKY_JOB_CONFIG and in code; bad values are ConfigErrors naming the key', async () => {
-  const yml = (limits: string) => tempYml(`apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\n    method:\n      limits: ${limits}\n`);
+  const yml = (limits: string) => tempYml(`apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\n    method:\n      allowAnyPath: true\n      limits: ${limits}\n`);
   const ok = await loadConfig({ configPath: await yml('{ payloadBytes: 2048, delay: 86400000, timeout: 30 }'), env: {} });
   assert.deepEqual(ok.backends[0]?.limits, { payloadBytes: 2048, delayMs: 86_400_000, timeoutSeconds: 30 });
   const partial = await loadConfig({ configPath: await yml('{ timeout: 1h30m }'), env: {} });
@@ -328,7 +330,7 @@ void test('limits: method.limits in sp00ky.yml, limits in SPKY_JOB_CONFIG and in
     await assert.rejects(loadConfig({ configPath: await yml(limits), env: {} }), isConfigError((e) => assert.equal(e.key, key, limits)));
   }
   // The backend's own timeout must fit a Node timer too (2^31-1 ms): 1e9 s would fire after 1 ms.
-  const huge = await tempYml('apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\n    deploy: { timeout: 1000000000 }\n');
+  const huge = await tempYml('apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\n    method: { allowAnyPath: true }\n    deploy: { timeout: 1000000000 }\n');
   await assert.rejects(
     loadConfig({ configPath: huge, env: {} }),
     isConfigError((e) => {
@@ -337,19 +339,84 @@ void test('limits: method.limits in sp00ky.yml, limits in SPKY_JOB_CONFIG and in
     }),
   );
 
-  const env = (limits: unknown) => loadConfig({ env: { SPKY_JOB_CONFIG: JSON.stringify([{ name: 'api', base_url: 'http://a', limits }]) }, cwd: '/srv' });
+  const env = (limits: unknown) => loadConfig({ env: { SPKY_JOB_CONFIG: JSON.stringify([{ name: 'api', base_url: 'http://a', allow_any_path: true, limits }]) }, cwd: '/srv' });
   assert.deepEqual((await env({ payload_bytes: 10, delay: '1d', timeout: 60 })).backends[0]?.limits, { payloadBytes: 10, delayMs: 86_400_000, timeoutSeconds: 60 });
   await assert.rejects(env({ payloadBytes: 10 }), isConfigError((e) => assert.equal(e.key, '[0].limits')));
   await assert.rejects(env({ timeout: 1e9 }), isConfigError((e) => assert.equal(e.key, '[0].limits.timeout')));
 
-  const inCode = configFromObject({ backends: [{ name: 'api', baseUrl: 'http://a', limits: { payloadBytes: 100, timeoutSeconds: 5 } }] });
+  const inCode = configFromObject({ backends: [{ name: 'api', baseUrl: 'http://a', allowAnyPath: true, limits: { payloadBytes: 100, timeoutSeconds: 5 } }] });
   assert.deepEqual(inCode.backends[0]?.limits, { payloadBytes: 100, delayMs: 31_536_000_000, timeoutSeconds: 5 });
   assert.throws(
-    () => configFromObject({ backends: [{ name: 'api', baseUrl: 'http://a', limits: { delayMs: -1 } }] }),
+    () => configFromObject({ backends: [{ name: 'api', baseUrl: 'http://a', allowAnyPath: true, limits: { delayMs: -1 } }] }),
     isConfigError((e) => assert.equal(e.key, 'backends[0].limits.delayMs')),
   );
   assert.throws(
-    () => configFromObject({ backends: [{ name: 'api', baseUrl: 'http://a', timeoutSeconds: 1e9 }] }),
+    () => configFromObject({ backends: [{ name: 'api', baseUrl: 'http://a', allowAnyPath: true, timeoutSeconds: 1e9 }] }),
     isConfigError((e) => assert.equal(e.key, 'backends[0].timeoutSeconds')),
+  );
+});
+
+void test('a backend without an OpenAPI spec needs allowedPaths or allowAnyPath, and the error names the backend and both fixes', async () => {
+  const yml = await tempYml('apps:\n  mailer:\n    type: backend\n    baseUrl: http://mail\n');
+  await assert.rejects(
+    loadConfig({ configPath: yml, env: {} }),
+    isConfigError((e) => {
+      assert.equal(e.key, 'apps.mailer.method.allowedPaths');
+      assert.match(e.expected, /backend "mailer" has no OpenAPI spec/);
+      assert.match(e.expected, /apps\.mailer\.method\.allowedPaths \(prefixes such as \/hooks\/ or patterns such as \/users\/\{id\}\)/);
+      assert.match(e.expected, /apps\.mailer\.method\.allowAnyPath: true/);
+    }),
+  );
+  await assert.rejects(
+    loadConfig({ env: { SPKY_JOB_CONFIG: '[{"name":"mailer","base_url":"http://mail"}]' }, cwd: FIXTURE_DIR + '/nowhere' }),
+    isConfigError((e) => {
+      assert.equal(e.key, '[0].allowed_paths');
+      assert.match(e.expected, /\[0\]\.allow_any_path: true/);
+    }),
+  );
+  assert.throws(
+    () => configFromObject({ backends: [{ name: 'mailer', baseUrl: 'http://mail' }] }),
+    isConfigError((e) => {
+      assert.equal(e.key, 'backends[0].allowedPaths');
+      assert.match(e.expected, /backends\[0\]\.allowAnyPath: true/);
+    }),
+  );
+});
+
+void test('allowedPaths and allowAnyPath are read from sp00ky.yml (method), SPKY_JOB_CONFIG (snake_case) and the config object', async () => {
+  const yml = await tempYml('apps:\n  api:\n    type: backend\n    baseUrl: http://a\n    method: { allowedPaths: [/hooks/, "/users/{id}"] }\n  b:\n    type: backend\n    baseUrl: http://b\n    method: { table: b_job, allowAnyPath: true }\n');
+  const fromYml = await loadConfig({ configPath: yml, env: {} });
+  assert.deepEqual(fromYml.backends.map((b) => [b.allowedPaths, b.allowAnyPath]), [[['/hooks/', '/users/{id}'], undefined], [undefined, true]]);
+  const fromEnv = await loadConfig({
+    env: { SPKY_JOB_CONFIG: '[{"name":"a","base_url":"http://a","allowed_paths":["/x/{id}"]},{"name":"b","table":"b_job","base_url":"http://b","allow_any_path":true}]' },
+    cwd: FIXTURE_DIR + '/nowhere',
+  });
+  assert.deepEqual(fromEnv.backends.map((b) => [b.allowedPaths, b.allowAnyPath]), [[['/x/{id}'], undefined], [undefined, true]]);
+  const fromObject = configFromObject({ backends: [{ name: 'a', baseUrl: 'http://a', allowedPaths: ['/hooks/'] }] });
+  assert.deepEqual(fromObject.backends[0]?.allowedPaths, ['/hooks/']);
+});
+
+void test('bad allowedPaths entries are refused naming the key: no traversal, no bare "/", not empty, not with allowAnyPath', () => {
+  for (const [allowedPaths, pattern] of [
+    [[], /at least one/],
+    [['/'], /allowAnyPath: true/],
+    [['hooks/'], /start with '\/'/],
+    [['/a/../admin'], /prefix ending in/],
+    [['/a//b'], /prefix ending in/],
+    [['/a;b'], /prefix ending in/],
+    [['/a%2e'], /prefix ending in/],
+  ] as const) {
+    assert.throws(
+      () => configFromObject({ backends: [{ name: 'a', baseUrl: 'http://a', allowedPaths: [...allowedPaths] }] }),
+      isConfigError((e) => {
+        assert.match(e.key, /^backends\[0\]\.allowedPaths/);
+        assert.match(e.expected, pattern);
+      }),
+      JSON.stringify(allowedPaths),
+    );
+  }
+  assert.throws(
+    () => configFromObject({ backends: [{ name: 'a', baseUrl: 'http://a', allowedPaths: ['/x/'], allowAnyPath: true }] }),
+    isConfigError((e) => assert.match(e.expected, /keep one/)),
   );
 });

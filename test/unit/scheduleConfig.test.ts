@@ -7,7 +7,7 @@ import { configFromObject, loadConfig } from '../../src/config/loadConfig.js';
 import { ConfigError } from '../../src/errors.js';
 import { scheduledJobKey } from '../../src/schedules/scheduledJobId.js';
 
-const backends = [{ name: 'api', baseUrl: 'http://localhost:3660' }];
+const backends = [{ name: 'api', baseUrl: 'http://localhost:3660', allowAnyPath: true }];
 
 function refused(schedule: Record<string, unknown>, key: string, expected: RegExp) {
   assert.throws(
@@ -26,7 +26,7 @@ void test('a schedule from sp00ky.yml gets the documented defaults: UTC, overlap
   const file = path.join(dir, 'sp00ky.yml');
   await writeFile(
     file,
-    'apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\nschedules:\n  - name: nightly-report\n    cron: "0 3 * * *"\n    path: /reports/nightly\n    payload: { kind: daily }\nretention:\n  olderThan: 7d\n',
+    'apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\n    method: { allowAnyPath: true }\nschedules:\n  - name: nightly-report\n    cron: "0 3 * * *"\n    path: /reports/nightly\n    payload: { kind: daily }\nretention:\n  olderThan: 7d\n',
   );
   const config = await loadConfig({ configPath: file, env: {} });
   assert.deepEqual(config.schedules, [
@@ -100,9 +100,9 @@ void test('the queues a runner serves come from config (object or sp00ky.yml), a
   assert.equal(configFromObject({ backends }).queues, undefined, 'unset: the runner serves default');
   const dir = await mkdtemp(path.join(tmpdir(), 'spky-queues-'));
   const file = path.join(dir, 'sp00ky.yml');
-  await writeFile(file, 'apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\nqueues: [default, reports]\n');
+  await writeFile(file, 'apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\n    method: { allowAnyPath: true }\nqueues: [default, reports]\n');
   assert.deepEqual((await loadConfig({ configPath: file, env: {} })).queues, ['default', 'reports']);
-  await writeFile(file, 'apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\nqueues: [default, "bad name"]\n');
+  await writeFile(file, 'apps:\n  api:\n    type: backend\n    baseUrl: http://localhost:3660\n    method: { allowAnyPath: true }\nqueues: [default, "bad name"]\n');
   await assert.rejects(loadConfig({ configPath: file, env: {} }), (error: unknown) => {
     assert.ok(error instanceof ConfigError);
     assert.equal(error.key, 'queues[1]');

@@ -9,6 +9,8 @@ import { UsageError } from '../cliErrors.js';
 import { DEFAULT_CONTROL_PORT, startControlServer, type ControlServer } from '../controlServer.js';
 import { removeDevFile, writeDevFile } from '../devFile.js';
 import { DirectJobs } from '../directJobs.js';
+import { configSecrets } from '../../config/configSecrets.js';
+import { secretScrubber } from '../../redactSecrets.js';
 import { displayPath } from '../output.js';
 
 export interface DevCommandOptions {
@@ -78,6 +80,7 @@ async function serveControl(dev: DevInstance, dataDir: string, port: number | un
     target: `dev instance (${displayPath(dataDir)})`,
     temporalNamespace: runner.config.temporal.namespace,
     ...(temporal.uiUrl ? { temporalUiUrl: temporal.uiUrl } : {}),
+    scrub: secretScrubber(configSecrets(runner.config)),
   });
   const token = randomBytes(24).toString('base64url');
   const control = await startControlServer({

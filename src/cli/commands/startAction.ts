@@ -2,6 +2,7 @@
 import { loadConfig } from '../../config/loadConfig.js';
 import { createRunner, type Runner, type RunnerMode } from '../../runner/createRunner.js';
 import { createLogger } from '../../logger.js';
+import { configSecrets } from '../../config/configSecrets.js';
 import { UnreachableError } from '../../errors.js';
 import { connectionOverrides, type ConnectionOptions } from '../args.js';
 import { oneLine } from '../cliErrors.js';
@@ -20,9 +21,10 @@ export interface StartOptions extends ConnectionOptions {
 }
 
 export async function runStart(opts: StartOptions): Promise<void> {
-  const logger = createLogger();
   const mode: RunnerMode = opts.bridgeOnly ? 'bridge' : opts.workerOnly ? 'worker' : 'all';
   const config = await loadConfig({ configPath: opts.config, overrides: connectionOverrides(opts) });
+  // Every line is scrubbed of the config's secrets, whatever a backend echoed into an error.
+  const logger = createLogger({ secrets: configSecrets(config) });
 
   const { runner, temporal } = await withRetries(
     async () => {
