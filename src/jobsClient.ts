@@ -15,6 +15,7 @@ import { listJobs } from './sql/listJobs.js';
 import { failJob } from './sql/failJob.js';
 import { resetJobForRetry } from './sql/resetJobForRetry.js';
 import { deleteFinishedJobs } from './sql/deleteFinishedJobs.js';
+import { deletePendingJobs } from './sql/deletePendingJobs.js';
 import { createJob } from './sql/createJob.js';
 import { createJobs } from './sql/createJobs.js';
 import { findJobByIdempotencyKey } from './sql/findJobByIdempotencyKey.js';
@@ -74,6 +75,8 @@ export interface ClearOptions {
   olderThanMs?: number;
   /** Delete nothing; return per table how many jobs a real run would delete (rows: see prune). */
   dryRun?: boolean;
+  /** With `all`: pending rows deleted (and their workflows cancelled) per statement. Default 1,000. */
+  batchSize?: number;
 }
 
 export interface JobsClientDeps {
@@ -87,6 +90,8 @@ export interface JobsClientDeps {
 
 /** How long kill() waits for the workflow to mirror the kill to the row. */
 const KILL_SETTLE_TIMEOUT_MS = 30_000;
+/** Pending rows `clear({ all })` deletes per statement. */
+const CLEAR_BATCH_SIZE = 1_000;
 /** How long retry() waits for a finished job's workflow to close. */
 const RUN_CLOSE_TIMEOUT_MS = 10_000;
 
@@ -396,17 +401,27 @@ export class JobsClient {
     }
     const counts: Record<string, number> = {};
     for (const table of this.tables) {
-      const pending = options.all ? await listJobs(this.deps.db(), table, { status: 'pending', limit: 100_000 }) : [];
-      const deleted = await deleteFinishedJobs(this.deps.db(), table, options.all ?? false);
-      counts[table] = deleted.length;
-      for (const raw of pending) {
-        const parsed = parseJobRow(raw);
-        if (parsed.ok && deleted.includes(parsed.row.id)) {
-          await cancelJobWorkflow(this.deps.client, workflowIdFor(parsed.row.id, parsed.row.run)).catch(() => undefined);
-        }
-      }
+      counts[table] = (await deleteFinishedJobs(this.deps.db(), table, false)).length;
+      if (options.all) counts[table] += await this.#clearPending(table, options.batchSize ?? CLEAR_BATCH_SIZE);
     }
     return counts;
+  }
+
+  /** Deletes every pending row of a table in batches, cancelling each one's workflow. */
+  async #clearPending(table: string, batchSize: number): Promise<number> {
+    const shape = await this.deps.shapes.get(table);
+    let total = 0;
+    for (;;) {
+      const deleted = await deletePendingJobs(this.deps.db(), table, batchSize);
+      total += deleted.length;
+      for (const raw of deleted) {
+        const parsed = parseJobRow(raw);
+        if (!parsed.ok) continue;
+        const workflowId = await this.#currentWorkflowId(parsed.row, shape).catch(() => workflowIdFor(parsed.row.id, parsed.row.run));
+        await cancelJobWorkflow(this.deps.client, workflowId).catch(() => undefined);
+      }
+      if (deleted.length < batchSize) return total;
+    }
   }
 
   /**

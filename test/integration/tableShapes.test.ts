@@ -122,5 +122,15 @@ for (const [shapeName, shape] of Object.entries(SHAPES)) {
       await sleep(1_500);
       assert.equal(backend.requestsFor(jobId).length, 1);
     });
+
+    // Last: it empties the table.
+    void test('clear({ all }) deletes pending rows in batches and cancels the workflow of every one of them', async () => {
+      const ids = await Promise.all(Array.from({ length: 10 }, () => enqueue({ path: '/echo', delay: 60_000 })));
+      await waitFor('every workflow to start', async () => (await Promise.all(ids.map(workflowStatus).map((p) => p.catch(() => '')))).every((s) => s === 'RUNNING'));
+      const counts = await runner.jobs.clear({ all: true, batchSize: 3 });
+      assert.ok((counts['job'] ?? 0) >= 10, JSON.stringify(counts));
+      assert.deepEqual(await Promise.all(ids.map((id) => runner.jobs.get(id))), ids.map(() => undefined));
+      await waitFor('every workflow to be cancelled', async () => (await Promise.all(ids.map(workflowStatus))).every((s) => s === 'CANCELLED'));
+    });
   });
 }
