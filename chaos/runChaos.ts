@@ -54,7 +54,10 @@ export const FAULT_KINDS = [
   'kill-worker-during-call',
   'restart-temporal',
   'two-bridges',
-  /** SurrealDB stops answering for a while (surrealStallMs): requests wait, then are answered. */
+  /**
+   * SurrealDB stops answering for a while (surrealStallMs): sockets stay open, requests sent meanwhile
+   * are never answered (as after a freeze or on a half-open connection); later ones are.
+   */
   'surreal-stall',
   /** SurrealDB drops every connection at once, as a server restart would. */
   'surreal-drop-connections',
@@ -389,8 +392,9 @@ async function run(options: ChaosOptions, started_: Started): Promise<ChaosRepor
         break;
       }
       case 'surreal-stall':
-        relay.stall(options.surrealStallMs ?? 20_000);
+        relay.stopAnswering();
         record(kind);
+        background.push(sleep(options.surrealStallMs ?? 20_000).then(() => relay.answerAgain()));
         break;
       case 'surreal-drop-connections':
         relay.dropConnections();

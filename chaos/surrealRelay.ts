@@ -14,11 +14,6 @@ export interface SurrealRelay {
   /** The host process's own connection to the same database. */
   db: Surreal;
   /**
-   * Stops answering for `ms`, as a frozen or partitioned server would: connections stay open and
-   * new ones are accepted, requests wait; when the time is up they are processed and answered.
-   */
-  stall(ms: number): void;
-  /**
    * Drops every request from now on without an answer, on sockets open now and on new ones, until
    * `answerAgain()`: the dropped requests are never answered, as on a half-open connection.
    */
@@ -51,14 +46,7 @@ export async function startSurrealRelay(options: { url: string; namespace: strin
   const rpc = engine!;
   const cbor = context!.codecs.cbor;
 
-  let stalledUntil = 0;
   let dropping = false;
-  /** Resolves when a stall is over (at once when there is none). */
-  const stallOver = async () => {
-    for (let wait = stalledUntil - Date.now(); wait > 0; wait = stalledUntil - Date.now()) {
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  };
 
   const server = new WebSocketServer({ host: '127.0.0.1', port: options.port ?? 0, handleProtocols: () => 'cbor' });
   server.on('connection', (socket: WebSocket) => {
@@ -84,7 +72,6 @@ export async function startSurrealRelay(options: { url: string; namespace: strin
     socket.on('message', (data: Buffer) => {
       void (async () => {
         if (dropping) return;
-        await stallOver();
         let request: WireRequest;
         try {
           request = cbor.decode(new Uint8Array(data)) as WireRequest;
@@ -113,9 +100,6 @@ export async function startSurrealRelay(options: { url: string; namespace: strin
   return {
     url: `ws://127.0.0.1:${port}`,
     db,
-    stall: (ms) => {
-      stalledUntil = Math.max(stalledUntil, Date.now() + ms);
-    },
     stopAnswering: () => {
       dropping = true;
     },
