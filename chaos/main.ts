@@ -22,6 +22,9 @@ const report = await runChaos({
   maxDelayMs: Number(values['max-delay']),
   enqueueOverMs: Number(values['enqueue-over']),
   settleTimeoutMs: 300_000,
+  // Enqueueing, the faults and settling take about 8 minutes at most; past 20 the run is stuck.
+  deadlineMs: 20 * 60_000,
+  surrealStallMs: 20_000,
   log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
 });
 

@@ -17,6 +17,8 @@ export class RunnerProcess {
     private readonly reconcileIntervalMs = 2_000,
     /** Run the compiled CLI (`npm run build` first), as the production image does. */
     private readonly compiled = false,
+    /** More `start` options, e.g. `['--db-timeout', '3000']`. */
+    private readonly extraArgs: readonly string[] = [],
   ) {}
 
   get pid(): number | undefined {
@@ -31,12 +33,15 @@ export class RunnerProcess {
     if (this.running) return;
     const args = this.compiled ? ['dist/src/cli/main.js', 'start'] : ['--import', 'tsx', 'src/cli/main.ts', 'start'];
     if (this.mode !== 'both') args.push(this.mode === 'bridge' ? '--bridge-only' : '--worker-only');
-    args.push('--identity', this.name, '--reconcile-interval', String(this.reconcileIntervalMs), '--connect-attempts', '60');
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr?.on('data', (chunk: Buffer) => {
+    args.push('--identity', this.name, '--reconcile-interval', String(this.reconcileIntervalMs), '--connect-attempts', '60', ...this.extraArgs);
+    // Logs go to stdout (pino), crashes to stderr: keep the last of both.
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (chunk: Buffer) => {
       this.#log.push(chunk.toString());
       if (this.#log.length > 40) this.#log.shift();
-    });
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     this.#child = child;
   }
 
@@ -55,6 +60,7 @@ export class RunnerProcess {
     clearTimeout(timer);
   }
 
+  /** The last lines the process wrote (its logs and stderr). */
   get recentStderr(): string {
     return this.#log.join('');
   }

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import proto from '@temporalio/proto';
 import { ApplicationFailure, CancelledFailure, Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import pLimit from 'p-limit';
 import { Table, raw } from 'surrealdb';
@@ -21,7 +22,7 @@ import { workflowIdFor } from '../src/workflows/workflowId.js';
 import { checkChaos, type ChaosResults, type WorkflowOutcome } from './checks.js';
 import { COUNTING_BACKEND_PATHS, startCountingBackend } from './countingBackend.js';
 import { RunnerProcess } from './processes.js';
-import { startSurrealRelay } from './surrealRelay.js';
+import { startSurrealRelay, type SurrealRelay } from './surrealRelay.js';
 
 export interface ChaosOptions {
   jobs: number;
@@ -33,6 +34,15 @@ export interface ChaosOptions {
   enqueueOverMs: number;
   /** Give up waiting for the rows to end after this long, ms. */
   settleTimeoutMs: number;
+  /**
+   * The whole run's hard deadline, ms. When it passes, the run prints what was still open (rows,
+   * task queues' pollers and backlog, each process's last output), stops what it started and fails.
+   */
+  deadlineMs: number;
+  /** How long the `surreal-stall` fault keeps SurrealDB from answering, ms (default 20 s). */
+  surrealStallMs?: number;
+  /** Deadline of each SurrealDB call in the runner processes (`start --db-timeout`), ms; default theirs (10 s). */
+  dbTimeoutMs?: number;
   log: (line: string) => void;
 }
 
@@ -44,6 +54,13 @@ export const FAULT_KINDS = [
   'kill-worker-during-call',
   'restart-temporal',
   'two-bridges',
+  /**
+   * SurrealDB stops answering for a while (surrealStallMs): sockets stay open, requests sent meanwhile
+   * are never answered (as after a freeze or on a half-open connection); later ones are.
+   */
+  'surreal-stall',
+  /** SurrealDB drops every connection at once, as a server restart would. */
+  'surreal-drop-connections',
 ] as const;
 type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -55,18 +72,124 @@ export interface ChaosReport extends ChaosResults {
   fault_kinds: Record<string, number>;
 }
 
+/** What a run started, for the diagnostics and the cleanup when its deadline passes. */
+interface Started {
+  processes: RunnerProcess[];
+  temporal?: DevServer;
+  relay?: SurrealRelay;
+  backend?: { close(): Promise<void> };
+  connection?: Connection;
+  client?: Client;
+  taskQueues: string[];
+  dir?: string;
+}
+
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const started: Started = { processes: [], taskQueues: [] };
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ChaosDeadlineError(options.deadlineMs)), options.deadlineMs);
+  });
+  try {
+    return await Promise.race([run(options, started), expired]);
+  } catch (error) {
+    if (error instanceof ChaosDeadlineError) {
+      const report = await diagnose(started).catch((e: unknown) => `diagnostics failed: ${(e as Error).message}`);
+      options.log(report);
+      await cleanUp(started);
+      throw new Error(`${error.message}\n${report}`, { cause: error });
+    }
+    await cleanUp(started);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+class ChaosDeadlineError extends Error {
+  constructor(deadlineMs: number) {
+    super(`the chaos run did not end within its deadline of ${Math.round(deadlineMs / 1000)} s`);
+  }
+}
+
+/** Open rows, each task queue's pollers and backlog, each process's last output. Every step bounded. */
+async function diagnose(s: Started): Promise<string> {
+  const lines: string[] = [];
+  if (s.relay) {
+    const open = await within(
+      s.relay.db.query<[unknown[]]>("SELECT id, status, retries, assignee, updated_at FROM job WHERE status IN ['pending', 'processing'] LIMIT 20"),
+      5_000,
+    ).catch((error: unknown) => [[`(could not read the rows: ${(error as Error).message})`]]);
+    const rows = open[0] ?? [];
+    lines.push(`open rows (first ${rows.length}):`, ...rows.map((row) => `  ${JSON.stringify(row)}`));
+  }
+  if (s.client) {
+    const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
+    for (const name of s.taskQueues) {
+      for (const [typeName, type] of [['workflow', TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW], ['activity', TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY]] as const) {
+        const described = await within(
+          s.client.workflowService.describeTaskQueue({
+            namespace: 'default',
+            taskQueue: { name, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+            taskQueueType: type,
+            reportStats: true,
+          }),
+          5_000,
+        ).catch((error: unknown) => error as Error);
+        if (described instanceof Error) {
+          lines.push(`task queue ${name} (${typeName}): cannot describe: ${described.message}`);
+          continue;
+        }
+        const pollers = (described.pollers ?? []).map((p) => p.identity).join(', ') || 'none';
+        const stats = described.stats;
+        const age = stats?.approximateBacklogAge?.seconds;
+        lines.push(
+          `task queue ${name} (${typeName}): pollers ${pollers}; backlog ${String(stats?.approximateBacklogCount ?? '?')}` +
+            (age != null ? `, oldest ${String(age)} s` : ''),
+        );
+      }
+    }
+  }
+  for (const p of s.processes) {
+    lines.push(`${p.name} (${p.running ? `running, pid ${p.pid}` : 'not running'}), last output:`, p.recentStderr.slice(-2_000) || '  (none)');
+  }
+  return lines.join('\n');
+}
+
+/** Stops everything the run started. Bounded: a hung engine or process cannot keep it waiting. */
+async function cleanUp(s: Started): Promise<void> {
+  await Promise.allSettled(s.processes.map((p) => p.stop()));
+  await within(s.connection?.close() ?? Promise.resolve(), 5_000).catch(() => undefined);
+  await within(s.backend?.close() ?? Promise.resolve(), 5_000).catch(() => undefined);
+  await within(s.relay?.close() ?? Promise.resolve(), 5_000).catch(() => undefined);
+  await within(s.temporal?.stop() ?? Promise.resolve(), 10_000).catch(() => undefined);
+  if (s.dir) rmSync(s.dir, { recursive: true, force: true });
+}
+
+function within<T>(promise: PromiseLike<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    Promise.resolve(promise).finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))),
+  ]);
+}
+
+async function run(options: ChaosOptions, started_: Started): Promise<ChaosReport> {
   const started = Date.now();
   const random = mulberry32(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const dir = mkdtempSync(path.join(tmpdir(), 'spooky-chaos-'));
+  const dir = (started_.dir = mkdtempSync(path.join(tmpdir(), 'spooky-chaos-')));
   const { log } = options;
 
-  let temporal: DevServer = await startDevServer({ ui: false, dbFilename: path.join(dir, 'temporal.db'), searchAttributes: JOB_SEARCH_ATTRIBUTES });
-  const relay = await startSurrealRelay({ url: `surrealkv://${path.join(dir, 'surreal')}`, namespace: 'chaos', database: 'chaos' });
+  let temporal: DevServer = (started_.temporal = await startDevServer({
+    ui: false,
+    dbFilename: path.join(dir, 'temporal.db'),
+    searchAttributes: JOB_SEARCH_ATTRIBUTES,
+  }));
+  const relay = (started_.relay = await startSurrealRelay({ url: `surrealkv://${path.join(dir, 'surreal')}`, namespace: 'chaos', database: 'chaos' }));
   const db = relay.db;
   await deploySchema(db, ['job']);
-  const backend = await startCountingBackend();
+  const backend = (started_.backend = await startCountingBackend());
   const jobConfig = [
     { name: 'api', table: 'job', base_url: backend.url, timeout: 10, concurrency: 10, backoff_base_ms: 100, backoff_max_ms: 2_000, allowed_paths: COUNTING_BACKEND_PATHS },
   ];
@@ -78,16 +201,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     TEMPORAL_ADDRESS: temporal.address,
     LOG_LEVEL: 'warn',
   };
-  const bridge = new RunnerProcess('bridge-1', 'bridge', env);
-  const secondBridge = new RunnerProcess('bridge-2', 'bridge', env);
-  const workers = [new RunnerProcess('worker-1', 'worker', env), new RunnerProcess('worker-2', 'worker', env)];
-  const everyProcess = [bridge, secondBridge, ...workers];
+  const extraArgs = options.dbTimeoutMs !== undefined ? ['--db-timeout', String(options.dbTimeoutMs)] : [];
+  const runner = (name: string, mode: 'bridge' | 'worker') => new RunnerProcess(name, mode, env, 2_000, false, extraArgs);
+  const bridge = runner('bridge-1', 'bridge');
+  const secondBridge = runner('bridge-2', 'bridge');
+  const workers = [runner('worker-1', 'worker'), runner('worker-2', 'worker')];
+  const everyProcess = (started_.processes = [bridge, secondBridge, ...workers]);
   bridge.start();
   workers.forEach((w) => w.start());
 
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
+  const connection = (started_.connection = await Connection.connect({ address: temporal.address }));
+  const client = (started_.client = new Client({ connection }));
   const config = configFromObject({ backends: [{ name: 'api', baseUrl: backend.url, allowedPaths: COUNTING_BACKEND_PATHS }] });
+  started_.taskQueues = config.backends.map((b) => b.taskQueue);
   const registry = await BackendRegistry.load(config);
   const jobs = new JobsClient({ db: () => db, client, registry, shapes: new TableShapes(() => db) });
   const schedules = new SchedulesClient({ client, config, registry });
@@ -264,9 +390,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const { port, dbFilename } = temporal;
         record(kind);
         await temporal.stop();
-        temporal = await startDevServer({ ui: false, port, dbFilename, searchAttributes: JOB_SEARCH_ATTRIBUTES });
+        temporal = started_.temporal = await startDevServer({ ui: false, port, dbFilename, searchAttributes: JOB_SEARCH_ATTRIBUTES });
         break;
       }
+      case 'surreal-stall':
+        relay.stopAnswering();
+        record(kind);
+        background.push(sleep(options.surrealStallMs ?? 20_000).then(() => relay.answerAgain()));
+        break;
+      case 'surreal-drop-connections':
+        relay.dropConnections();
+        record(kind);
+        break;
       case 'two-bridges':
         secondBridge.start();
         record(kind);

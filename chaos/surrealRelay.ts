@@ -13,6 +13,15 @@ export interface SurrealRelay {
   url: string;
   /** The host process's own connection to the same database. */
   db: Surreal;
+  /**
+   * Drops every request from now on without an answer, on sockets open now and on new ones, until
+   * `answerAgain()`: the dropped requests are never answered, as on a half-open connection.
+   */
+  stopAnswering(): void;
+  /** Answers again: requests arriving from now on are answered; the dropped ones stay unanswered. */
+  answerAgain(): void;
+  /** Closes every client connection at once, as a server restart would (the server keeps listening). */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +46,8 @@ export async function startSurrealRelay(options: { url: string; namespace: strin
   const rpc = engine!;
   const cbor = context!.codecs.cbor;
 
+  let dropping = false;
+
   const server = new WebSocketServer({ host: '127.0.0.1', port: options.port ?? 0, handleProtocols: () => 'cbor' });
   server.on('connection', (socket: WebSocket) => {
     const lives = new Set<string>();
@@ -60,6 +71,7 @@ export async function startSurrealRelay(options: { url: string; namespace: strin
     };
     socket.on('message', (data: Buffer) => {
       void (async () => {
+        if (dropping) return;
         let request: WireRequest;
         try {
           request = cbor.decode(new Uint8Array(data)) as WireRequest;
@@ -88,6 +100,15 @@ export async function startSurrealRelay(options: { url: string; namespace: strin
   return {
     url: `ws://127.0.0.1:${port}`,
     db,
+    stopAnswering: () => {
+      dropping = true;
+    },
+    answerAgain: () => {
+      dropping = false;
+    },
+    dropConnections: () => {
+      for (const client of server.clients) client.terminate();
+    },
     close: async () => {
       for (const client of server.clients) client.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -117,3 +117,17 @@ export class ScheduleExistsError extends SpookyTemporalError {
     );
   }
 }
+
+/** A SurrealDB call did not answer in time: the connection is reopened, and the caller may try again. */
+export class DatabaseTimeoutError extends SpookyTemporalError {
+  constructor(
+    readonly method: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `SurrealDB did not answer a ${method} call within ${Math.round(timeoutMs / 100) / 10} s: the server is overloaded, ` +
+        `stalled or unreachable. The connection is reopened and the step is retried; if this repeats, check the database ` +
+        `server and the network to it.`,
+    );
+  }
+}

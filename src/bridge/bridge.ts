@@ -77,6 +77,8 @@ export class JobBridge {
   #recovering: Promise<void> | undefined;
   #catchingUp: Promise<void> | undefined;
   #stopped = false;
+  /** The connection's generation the live queries were opened on (it reopens itself after a hung call). */
+  #subscribedGeneration = 0;
   #unlistenConnected: (() => void) | undefined;
 
   constructor(options: BridgeOptions) {
@@ -187,6 +189,7 @@ export class JobBridge {
 
   async #subscribeAll(): Promise<void> {
     await Promise.allSettled(this.#subscriptions.splice(0).map((s) => s.kill()));
+    this.#subscribedGeneration = this.#o.connection.generation;
     for (const table of this.#o.registry.tables) {
       // Only what needs the bridge: new rows, re-enqueues (retries back to 0) and kill requests.
       // The workflow's own writes (one per attempt) stay off the wire.
@@ -328,7 +331,8 @@ export class JobBridge {
 
   async #checkHealth(): Promise<void> {
     if (this.#stopped || this.#recovering) return;
-    if (!(await this.#o.connection.isHealthy())) void this.#recover();
+    const reopened = this.#o.connection.generation !== this.#subscribedGeneration;
+    if (reopened || !(await this.#o.connection.isHealthy())) void this.#recover();
   }
 
   /** Reopen (with backoff) until healthy, resubscribe, catch up. Single-flight. */

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import type { Surreal } from 'surrealdb';
 import type { Client, Connection } from '@temporalio/client';
-import type { NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { GracefulShutdownPeriodExpiredError, type NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { RunnerConfig, SurrealConnectionConfig, TemporalConnectionConfig } from '../interfaces.js';
 import { loadConfig, configFromObject, type ConfigObject } from '../config/loadConfig.js';
@@ -19,7 +19,10 @@ import { BackendRegistry, type WorkflowInputHooks } from './backendRegistry.js';
 import { configSecrets } from '../config/configSecrets.js';
 import { secretScrubber } from '../redactSecrets.js';
 import { JobEvents } from './jobEvents.js';
-import { createWorkers } from './createWorkers.js';
+import { createWorkers, shutdownGraceMs, SHUTDOWN_FORCE_AFTER_GRACE_MS } from './createWorkers.js';
+import { currentActivitySignal } from '../activities/activitySignal.js';
+import { reportStalledSlots } from './reportStalledSlots.js';
+import type { SlotHealth, SlotWatch } from './slotWatch.js';
 import { getWorkflowBundle } from './workflowBundle.js';
 import { DEFAULT_QUEUE } from './taskQueues.js';
 import { SchedulesClient } from '../schedules/schedulesClient.js';
@@ -58,6 +61,8 @@ export interface RunnerOptions {
   syncSchedules?: boolean;
   /** For tests only: what every job's workflow input carries (e.g. a low continue-as-new threshold). */
   testHooks?: WorkflowInputHooks;
+  /** Deadline of each SurrealDB call, ms (default 10 s); a call past it fails and its step is retried. */
+  databaseCallTimeoutMs?: number;
   bridge?: Pick<BridgeOptions, 'pageSize' | 'reconcileIntervalMs' | 'healthCheckIntervalMs' | 'reconnectBaseDelayMs' | 'startConcurrency' | 'staleProcessingMs' | 'recheckRunningMs'>;
 }
 
@@ -81,7 +86,17 @@ export interface Runner {
    * again on another worker, without counting a retry. Then closes what it opened.
    */
   stop(options?: StopOptions): Promise<void>;
+  /**
+   * Each worker's activity slots; `stalledSinceMs` is set while every slot is held by an activity
+   * past its timeout (the worker then takes no new work). Empty in bridge mode.
+   */
+  workerHealth(): SlotHealth[];
+  /** The longest `stop()` takes without `drainTimeout`, ms: grace time, cancellation, closing. */
+  readonly stopTimeoutMs: number;
 }
+
+/** Closing the connections after the workers stopped. */
+const CLOSE_MARGIN_MS = 10_000;
 
 export async function createRunner(options: RunnerOptions = {}): Promise<Runner> {
   const config = await resolveConfig(options);
@@ -93,9 +108,14 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
   const queues = [...new Set(options.queues?.length ? options.queues : (config.queues ?? [DEFAULT_QUEUE]))];
   queues.forEach(checkQueueName);
 
+  const dbOptions = {
+    callTimeoutMs: options.databaseCallTimeoutMs,
+    signal: currentActivitySignal,
+    onReopenError: (error: unknown) => logger.warn({ err: error }, 'could not reopen the SurrealDB connection after a call timed out; trying again'),
+  };
   const connection = options.db
-    ? DbConnection.borrow(options.db)
-    : await DbConnection.open(options.openDb ?? (() => openSurreal(config.surreal)));
+    ? DbConnection.borrow(options.db, dbOptions)
+    : await DbConnection.open(options.openDb ?? (() => openSurreal(config.surreal)), dbOptions);
   const shapes = new TableShapes(() => connection.db);
   const events = new JobEvents();
   const drain = new AbortController();
@@ -120,6 +140,8 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
   let bridge: JobBridge | undefined;
   let workers: Worker[] = [];
   let workerRuns: Promise<void>[] = [];
+  let slotWatch: SlotWatch | undefined;
+  let stopReporting: (() => void) | undefined;
   let ownedWorkerConnection: NativeConnection | undefined;
   let started = false;
 
@@ -145,7 +167,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
       if (mode !== 'bridge') {
         const nativeConnection =
           options.temporalWorkerConnection ?? (ownedWorkerConnection = await connectTemporalWorker(config.temporal));
-        workers = await createWorkers({
+        ({ workers, slotWatch } = await createWorkers({
           connection: nativeConnection,
           namespace: config.temporal.namespace,
           backends: config.backends,
@@ -163,9 +185,19 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
             registry,
             scrub: secretScrubber(secrets),
           },
-        });
+        }));
+        stopReporting = reportStalledSlots(slotWatch, logger);
         workerRuns = workers.map((worker) =>
-          worker.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error')),
+          worker.run().catch((error: unknown) => {
+            if (error instanceof GracefulShutdownPeriodExpiredError) {
+              logger.error(
+                { taskQueue: worker.options.taskQueue },
+                'activities ignored their cancellation at shutdown; stopped without waiting for them (their attempts run again elsewhere)',
+              );
+            } else {
+              logger.error({ err: error }, 'worker stopped with an error');
+            }
+          }),
         );
       }
       if (mode !== 'worker' && options.syncSchedules !== false) {
@@ -194,7 +226,15 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
       );
     },
 
+    workerHealth() {
+      return slotWatch?.check() ?? [];
+    },
+
+    stopTimeoutMs:
+      Math.max(0, ...config.backends.map((backend) => shutdownGraceMs(backend))) + SHUTDOWN_FORCE_AFTER_GRACE_MS + CLOSE_MARGIN_MS,
+
     async stop(stopOptions: StopOptions = {}) {
+      stopReporting?.();
       await bridge?.stop();
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       const drainTimer =

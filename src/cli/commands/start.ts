@@ -17,6 +17,7 @@ export function registerStartCommand(program: Command): void {
       .option('--reconcile-interval <ms>', 'how often the bridge re-reads pending rows it may have missed', intArg('milliseconds', 100, 3_600_000), 30_000)
       .option('--queues <names>', 'named queues this process\'s workers serve, comma-separated (default: default; env SPKY_QUEUES)', queueList)
       .option('--identity <name>', 'this process in the row\'s assignee and in Temporal\'s worker list (default <host>:<pid>)')
+      .option('--db-timeout <ms>', 'deadline of each SurrealDB call; a call past it fails, its step is retried and the connection reopened', intArg('milliseconds', 100, 600_000), 10_000)
       .option('--connect-attempts <n>', 'tries to reach SurrealDB and Temporal before giving up', intArg('the number of tries', 1, 100), 5),
   )
     .addHelpText(

@@ -15,6 +15,8 @@ export interface StartOptions extends ConnectionOptions {
   workerOnly?: boolean;
   deploySchema?: boolean;
   connectAttempts: number;
+  /** Deadline of each SurrealDB call, ms. */
+  dbTimeout?: number;
   reconcileInterval: number;
   identity?: string;
   queues?: string[];
@@ -37,6 +39,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
           logger,
           temporalClient: temporal.client,
           deploySchema: opts.deploySchema ?? false,
+          ...(opts.dbTimeout !== undefined ? { databaseCallTimeoutMs: opts.dbTimeout } : {}),
           bridge: { reconcileIntervalMs: opts.reconcileInterval },
           ...(opts.identity ? { identity: opts.identity } : {}),
           queues: opts.queues ?? (process.env.SPKY_QUEUES ? queueList(process.env.SPKY_QUEUES) : undefined),
@@ -85,6 +88,11 @@ export async function runStart(opts: StartOptions): Promise<void> {
       }
       stopping = true;
       logger.info(`${signal}: stopping, draining in-flight calls`);
+      // The last resort: whatever still hangs (a call that ignores its cancellation), the process ends.
+      setTimeout(() => {
+        logger.error({ afterMs: runner.stopTimeoutMs }, `${signal}: stopping took longer than the grace time; exiting without waiting`);
+        process.exit(1);
+      }, runner.stopTimeoutMs).unref();
       void runner
         .stop()
         .catch((error: unknown) => logger.error({ err: error }, 'error while stopping'))
