@@ -131,3 +131,10 @@ export class DatabaseTimeoutError extends SpookyTemporalError {
     );
   }
 }
+
+/** A worker of the runner stopped with an error outside stop(): the process must be restarted. */
+export class WorkerFailedError extends SpookyTemporalError {
+  constructor(cause: Error) {
+    super(`a worker stopped with an error, so this runner stopped: ${cause.message}. Check the Temporal server and namespace, then start it again`, { cause });
+  }
+}

@@ -93,6 +93,12 @@ export interface Runner {
   workerHealth(): SlotHealth[];
   /** The longest `stop()` takes without `drainTimeout`, ms: grace time, cancellation, closing. */
   readonly stopTimeoutMs: number;
+  /**
+   * Resolves with the error when a worker stops with one outside `stop()` (a fatal poll error, a
+   * deleted namespace): this runner then runs no more jobs, so its bridge stops starting them too.
+   * `start` exits non-zero on it; an app embedding the runner should stop and restart it.
+   */
+  whenFailed(): Promise<Error>;
 }
 
 /** Closing the connections after the workers stopped. */
@@ -140,6 +146,9 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
   let bridge: JobBridge | undefined;
   let workers: Worker[] = [];
   let workerRuns: Promise<void>[] = [];
+  let stopping = false;
+  let reportFailure: (error: Error) => void = () => undefined;
+  const failure = new Promise<Error>((resolve) => (reportFailure = resolve));
   let slotWatch: SlotWatch | undefined;
   let stopReporting: (() => void) | undefined;
   let ownedWorkerConnection: NativeConnection | undefined;
@@ -194,8 +203,10 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
                 { taskQueue: worker.options.taskQueue },
                 'activities ignored their cancellation at shutdown; stopped without waiting for them (their attempts run again elsewhere)',
               );
-            } else {
-              logger.error({ err: error }, 'worker stopped with an error');
+            } else if (!stopping) {
+              logger.error({ err: error, taskQueue: worker.options.taskQueue }, 'a worker stopped with an error: the runner stops, so no job is started that nobody runs');
+              void bridge?.stop();
+              reportFailure(error instanceof Error ? error : new Error(String(error)));
             }
           }),
         );
@@ -230,10 +241,15 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
       return slotWatch?.check() ?? [];
     },
 
+    whenFailed() {
+      return failure;
+    },
+
     stopTimeoutMs:
       Math.max(0, ...config.backends.map((backend) => shutdownGraceMs(backend))) + SHUTDOWN_FORCE_AFTER_GRACE_MS + CLOSE_MARGIN_MS,
 
     async stop(stopOptions: StopOptions = {}) {
+      stopping = true;
       stopReporting?.();
       await bridge?.stop();
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();

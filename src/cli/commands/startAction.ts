@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/loadConfig.js';
 import { createRunner, type Runner, type RunnerMode } from '../../runner/createRunner.js';
 import { createLogger } from '../../logger.js';
 import { configSecrets } from '../../config/configSecrets.js';
-import { UnreachableError } from '../../errors.js';
+import { UnreachableError, WorkerFailedError } from '../../errors.js';
 import { connectionOverrides, type ConnectionOptions } from '../args.js';
 import { oneLine } from '../cliErrors.js';
 import { withRetries } from '../retry.js';
@@ -79,8 +79,9 @@ export async function runStart(opts: StartOptions): Promise<void> {
     );
   });
 
-  await new Promise<void>((resolve) => {
+  const workerFailure = await new Promise<Error | undefined>((resolve) => {
     let stopping = false;
+    let failure: Error | undefined;
     const stop = (signal: string) => {
       if (stopping) {
         logger.warn(`${signal} again: exiting without waiting for in-flight calls`);
@@ -99,10 +100,17 @@ export async function runStart(opts: StartOptions): Promise<void> {
         .then(() => temporal.connection.close().catch(() => undefined))
         .then(() => {
           logger.info('stopped');
-          resolve();
+          resolve(failure);
         });
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    // A worker that stopped with an error runs no more jobs: stop, and exit non-zero so the
+    // supervisor (systemd, Kubernetes) restarts the process.
+    void runner.whenFailed().then((error) => {
+      failure = error;
+      stop('worker failure');
+    });
   });
+  if (workerFailure) throw new WorkerFailedError(workerFailure);
 }
