@@ -17,6 +17,7 @@ import { callBackend, type CallBackendInput, type CallBackendOutcome } from './c
 import { decideOutcome, waitBeforeRetry, type AttemptDecision, type RetryRules } from './decideOutcome.js';
 import { recordedOutcome } from './recordedOutcome.js';
 import { withHeartbeats } from './heartbeats.js';
+import { shieldFromCancellation } from './activitySignal.js';
 
 export interface AttemptInput extends RetryRules {
   jobId: string;
@@ -65,10 +66,13 @@ export function runAttempt(deps: AttemptDeps, input: AttemptInput): Promise<Atte
       timeoutMs: input.timeoutMs,
     });
     const decision = decideOutcome(call, input, new Date());
-    const written = await withWriteRetries(() => record(deps.db(), shape, key, decision));
-    if (!written) return await repeatOrFence(deps, key, input); // killed (or repeated) while the call ran
-    publishOutcome(deps.events, input, decision);
-    return decision;
+    // The backend answered: record it even if a kill arrives meanwhile (a 2xx wins over a late kill).
+    return await shieldFromCancellation(async () => {
+      const written = await withWriteRetries(() => record(deps.db(), shape, key, decision));
+      if (!written) return await repeatOrFence(deps, key, input); // killed (or repeated) while the call ran
+      publishOutcome(deps.events, input, decision);
+      return decision;
+    });
   });
 }
 
