@@ -35,7 +35,7 @@ const cleanups: (() => Promise<unknown>)[] = [];
 async function setUp(shape: ShapeName, overrides: Record<string, unknown> = {}): Promise<Setup> {
   const { db } = await openTestDb();
   if (shape === 'seed') await db.query(await readFile(SEED_SCHEMA, 'utf8'));
-  const config = testConfig(temporal, backend.url, { backendOverrides: { timeoutOverridable: true, ...overrides } });
+  const config = testConfig(temporal, backend.url, { backendOverrides: { timeoutSeconds: 15, timeoutOverridable: true, ...overrides } });
   const runner = await startRunner({ db, config, deploySchema: shape === 'ours' });
   const invalid = new Map<string, string>();
   runner.events.on('job', (event: JobEvent) => {
