@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../src/temporal/devServer.js';
+import { runProcess, type Run } from '../helpers/runProcess.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
@@ -24,12 +25,6 @@ let devExit: Promise<number | null>;
 let uiUrl: string | undefined;
 let temporalAddress: string;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI like a second terminal would (no TTY), without blocking the event loop. */
 function cli(args: string[], options: { dataDir?: string | false; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   const withDir = options.dataDir === false ? args : [...args, '--data-dir', options.dataDir ?? dataDir];
@@ -38,19 +33,7 @@ function cli(args: string[], options: { dataDir?: string | false; env?: NodeJS.P
 
 /** Runs node with `args` in the project root and collects its output; killed after 60 s. */
 function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+  return runProcess(process.execPath, args, env);
 }
 
 function cleanEnv(): NodeJS.ProcessEnv {

@@ -15,6 +15,7 @@ import { findTemporalCli } from '../../src/temporal/findTemporalCli.js';
 import type { DevServer } from '../../src/temporal/devServer.js';
 import { startTestBackend, json, type TestBackend } from '../helpers/backend.js';
 import { insertJob, startTemporal, waitFor } from '../helpers/harness.js';
+import { runProcess, type Run } from '../helpers/runProcess.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
@@ -63,20 +64,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs a command like a second terminal would, without blocking this process (it serves the relay); killed after 60 s. */
-function run(command: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+function run(command: string, args: string[]): Promise<Run> {
+  return runProcess(command, args, cleanEnv());
 }
 
 async function row(id: string): Promise<Record<string, unknown> | undefined> {
