@@ -208,7 +208,18 @@ export type KillOutcome =
   | { outcome: 'killed'; jobId: string; previousStatus: JobStatus }
   | { outcome: 'already-finished'; jobId: string; status: JobStatus }
   /** The backend answered 2xx before the kill reached its call: the job succeeded. */
-  | { outcome: 'too-late'; jobId: string; status: 'success' };
+  | { outcome: 'too-late'; jobId: string; status: 'success' }
+  /**
+   * The workflow was asked to cancel but had not closed within the wait (no worker serves its
+   * task queue, or every worker is down): the job ends as `cancelled` once a worker runs again.
+   */
+  | { outcome: 'kill-requested'; jobId: string; status: 'processing' };
+
+/** Options of kill(). */
+export interface KillOptions {
+  /** How long to wait for an in-flight job's workflow to close, ms (default 30,000). */
+  waitMs?: number;
+}
 
 /** What retry() did. */
 export type RetryOutcome = { outcome: 're-enqueued'; jobId: string; workflowId: string; run: number };

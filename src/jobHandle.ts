@@ -3,7 +3,7 @@
 // A live query can die without a word (a dropped connection, a server restart), so the row is
 // also read again every few seconds, and at once when the server says it killed the query.
 import { Table, eq, type LiveSubscription, type Surreal } from 'surrealdb';
-import type { JobRow, JobStatus, KillOutcome, RetryOutcome } from './interfaces.js';
+import type { JobRow, JobStatus, KillOptions, KillOutcome, RetryOutcome } from './interfaces.js';
 import { JobFailedError, JobKilledError, JobNotFoundError, WaitTimeoutError } from './errors.js';
 import { parseJobRow } from './db/jobRow.js';
 import { toRecordId } from './db/recordId.js';
@@ -11,7 +11,7 @@ import { toRecordId } from './db/recordId.js';
 export interface JobHandleDeps {
   db: () => Surreal;
   get(jobId: string): Promise<JobRow | undefined>;
-  kill(jobId: string): Promise<KillOutcome>;
+  kill(jobId: string, options?: KillOptions): Promise<KillOutcome>;
   retry(jobId: string): Promise<RetryOutcome>;
 }
 
@@ -41,8 +41,8 @@ export class JobHandle {
     return (await this.get()).status;
   }
 
-  kill(): Promise<KillOutcome> {
-    return this.deps.kill(this.id);
+  kill(options?: KillOptions): Promise<KillOutcome> {
+    return this.deps.kill(this.id, options);
   }
 
   retry(): Promise<RetryOutcome> {

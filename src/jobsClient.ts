@@ -2,7 +2,7 @@
 // enqueue, get, list, kill, retry, clear, deploy the schema.
 import type { Client } from '@temporalio/client';
 import { StringRecordId, type Surreal } from 'surrealdb';
-import type { JobErrorEntry, JobRow, JobStatus, KillOutcome, RetryOutcome, RetryStrategy } from './interfaces.js';
+import type { JobErrorEntry, JobRow, JobStatus, KillOptions, KillOutcome, RetryOutcome, RetryStrategy } from './interfaces.js';
 import { InvalidJobError, JobNotFoundError, JobStateError } from './errors.js';
 import type { BackendRegistry } from './runner/backendRegistry.js';
 import type { TableShape, TableShapes } from './db/tableShape.js';
@@ -128,7 +128,7 @@ export class JobsClient {
     return new JobHandle(jobId, {
       db: this.deps.db,
       get: (id) => this.get(id),
-      kill: (id) => this.kill(id),
+      kill: (id, options) => this.kill(id, options),
       retry: (id) => this.retry(id),
     });
   }
@@ -302,9 +302,10 @@ export class JobsClient {
    * Kill = cancel the job's workflow. A pending job is fenced first (failed, `killed`), as
    * fn::job::kill does, so it never runs even while no worker is up; a job in flight is
    * cancelled and the workflow aborts the request and marks it `cancelled`.
-   * Resolves once the row is terminal (in flight: after the workflow closed, at most 30 s).
+   * Resolves once the row is terminal (in flight: after the workflow closed, at most `waitMs`,
+   * default 30 s; then `kill-requested`, and the cancellation still applies when a worker runs).
    */
-  async kill(jobId: string): Promise<KillOutcome> {
+  async kill(jobId: string, options: KillOptions = {}): Promise<KillOutcome> {
     let row = await this.#mustGet(jobId);
     if (row.status === 'success' || row.status === 'failed') {
       return { outcome: 'already-finished', jobId, status: row.status };
@@ -323,7 +324,7 @@ export class JobsClient {
     }
     await requestKill(this.deps.db(), shape, jobId);
     if ((await cancelJobWorkflow(this.deps.client, workflowId)) === 'cancel-requested') {
-      await this.#waitForClose(workflowId);
+      await this.#waitForClose(workflowId, options.waitMs ?? KILL_SETTLE_TIMEOUT_MS);
     } else {
       // In flight with no workflow left to abort it (the run was terminated by hand): end the row.
       const error: JobErrorEntry = { code: 'cancelled', reason: 'killed by operator; no workflow was running', attempt: row.retries + 1, at: new Date().toISOString() };
@@ -335,6 +336,7 @@ export class JobsClient {
     // is a success, and the caller is told the kill came too late.
     const after = await this.get(jobId);
     if (after?.status === 'success') return { outcome: 'too-late', jobId, status: 'success' };
+    if (after?.status === 'processing') return { outcome: 'kill-requested', jobId, status: 'processing' };
     return { outcome: 'killed', jobId, previousStatus: row.status };
   }
 
@@ -445,7 +447,7 @@ export class JobsClient {
     }
   }
 
-  async #waitForClose(workflowId: string, timeoutMs = KILL_SETTLE_TIMEOUT_MS): Promise<void> {
+  async #waitForClose(workflowId: string, timeoutMs: number): Promise<void> {
     // The long poll is aborted at the deadline, so a kill that times out leaves no call behind.
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);

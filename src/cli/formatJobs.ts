@@ -155,6 +155,9 @@ export function jobDetailLines(job: JobView, options: { now: Date; colors?: Colo
 
 export function killLine(outcome: KillOutcome): string {
   if (outcome.outcome === 'killed') return `killed ${outcome.jobId} (was ${outcome.previousStatus})`;
+  if (outcome.outcome === 'kill-requested') {
+    return `kill of ${outcome.jobId} requested, but its workflow has not closed yet: it ends as cancelled once a worker of its task queue runs (is one up?)`;
+  }
   if (outcome.outcome === 'too-late') return `${outcome.jobId} succeeded before the kill reached it: its backend had already answered 2xx`;
   return `${outcome.jobId} already finished (${outcome.status})`;
 }

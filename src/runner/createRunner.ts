@@ -21,6 +21,7 @@ import { secretScrubber } from '../redactSecrets.js';
 import { JobEvents } from './jobEvents.js';
 import { createWorkers, shutdownGraceMs, SHUTDOWN_FORCE_AFTER_GRACE_MS } from './createWorkers.js';
 import { currentActivitySignal } from '../activities/activitySignal.js';
+import { watchWorkerFailure } from './watchWorkerFailure.js';
 import { reportStalledSlots } from './reportStalledSlots.js';
 import type { SlotHealth, SlotWatch } from './slotWatch.js';
 import { getWorkflowBundle } from './workflowBundle.js';
@@ -101,6 +102,9 @@ export interface Runner {
   whenFailed(): Promise<Error>;
 }
 
+/** How long stop() waits for the run() of a worker that failed. */
+const FAILED_WORKER_WAIT_MS = 5_000;
+
 /** Closing the connections after the workers stopped. */
 const CLOSE_MARGIN_MS = 10_000;
 
@@ -151,6 +155,8 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
   const failure = new Promise<Error>((resolve) => (reportFailure = resolve));
   let slotWatch: SlotWatch | undefined;
   let stopReporting: (() => void) | undefined;
+  let stopWatchingWorkers: (() => void) | undefined;
+  let stopped: Promise<void> | undefined;
   let ownedWorkerConnection: NativeConnection | undefined;
   let started = false;
 
@@ -196,20 +202,23 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
           },
         }));
         stopReporting = reportStalledSlots(slotWatch, logger);
-        workerRuns = workers.map((worker) =>
-          worker.run().catch((error: unknown) => {
+        const runs = workers.map((worker) => worker.run());
+        workerRuns = runs.map((run, i) =>
+          run.catch((error: unknown) => {
             if (error instanceof GracefulShutdownPeriodExpiredError) {
               logger.error(
-                { taskQueue: worker.options.taskQueue },
+                { taskQueue: workers[i]!.options.taskQueue },
                 'activities ignored their cancellation at shutdown; stopped without waiting for them (their attempts run again elsewhere)',
               );
-            } else if (!stopping) {
-              logger.error({ err: error, taskQueue: worker.options.taskQueue }, 'a worker stopped with an error: the runner stops, so no job is started that nobody runs');
-              void bridge?.stop();
-              reportFailure(error instanceof Error ? error : new Error(String(error)));
             }
           }),
         );
+        stopWatchingWorkers = watchWorkerFailure(workers, runs, ({ taskQueue, error }) => {
+          if (stopping) return;
+          logger.error({ err: error, taskQueue }, 'a worker stopped with an error: the runner stops, so no job is started that nobody runs');
+          void bridge?.stop();
+          reportFailure(error);
+        });
       }
       if (mode !== 'worker' && options.syncSchedules !== false) {
         await syncSchedules(temporalClient, config, registry, logger);
@@ -248,20 +257,39 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
     stopTimeoutMs:
       Math.max(0, ...config.backends.map((backend) => shutdownGraceMs(backend))) + SHUTDOWN_FORCE_AFTER_GRACE_MS + CLOSE_MARGIN_MS,
 
-    async stop(stopOptions: StopOptions = {}) {
-      stopping = true;
-      stopReporting?.();
-      await bridge?.stop();
-      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
-      const drainTimer =
-        stopOptions.drainTimeout === undefined ? undefined : setTimeout(() => drain.abort(), Math.max(0, stopOptions.drainTimeout));
-      await Promise.all(workerRuns);
-      clearTimeout(drainTimer);
-      await ownedWorkerConnection?.close();
-      await ownedClientConnection?.close();
-      await connection.close();
+    stop(stopOptions: StopOptions = {}) {
+      // Idempotent: a second call (a finally block, a second signal) waits for the first.
+      stopped ??= stopOnce(stopOptions);
+      return stopped;
     },
   };
+
+  async function stopOnce(stopOptions: StopOptions): Promise<void> {
+    stopping = true;
+    stopReporting?.();
+    stopWatchingWorkers?.();
+    await bridge?.stop();
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    const drainTimer =
+      stopOptions.drainTimeout === undefined ? undefined : setTimeout(() => drain.abort(), Math.max(0, stopOptions.drainTimeout));
+    // A failed worker's run() may never settle (its native finalisation hangs): wait a little only.
+    await Promise.all(workerRuns.map((run, i) => (workers[i]!.getState() === 'FAILED' ? settledWithin(run, FAILED_WORKER_WAIT_MS) : run)));
+    clearTimeout(drainTimer);
+    // A failed worker whose finalisation hangs keeps its reference to the native connection;
+    // the process exit releases it.
+    await ownedWorkerConnection?.close().catch((error: unknown) => {
+      if (!workers.some((worker) => worker.getState() === 'FAILED')) throw error;
+      logger.warn('a failed worker still holds the Temporal connection; it is released when the process exits');
+    });
+    await ownedClientConnection?.close();
+    await connection.close();
+  }
+}
+
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function resolveConfig(options: RunnerOptions): Promise<RunnerConfig> {
