@@ -1,5 +1,6 @@
-// `npm run chaos [-- --jobs 1000 --faults 24 --seed 7]`: the full chaos run. Prints a table
-// and writes chaos/results.json. Exits 1 when any of the zero counts is not zero.
+// `npm run chaos [-- --jobs 1000 --faults 24 --seed 7] [--stack]`: the full chaos run. Prints a table
+// and writes chaos/results.json (results-stack.json with --stack: on the production stack, whose
+// servers it builds once and starts itself). Exits 1 when any of the zero counts is not zero.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -12,10 +13,12 @@ const { values } = parseArgs({
     seed: { type: 'string', default: String(Date.now() % 100_000) },
     'max-delay': { type: 'string', default: '20000' },
     'enqueue-over': { type: 'string', default: '60000' },
+    stack: { type: 'boolean', default: false },
   },
 });
 
 const report = await runChaos({
+  environment: values.stack ? 'stack' : 'dev',
   jobs: Number(values.jobs),
   faults: Number(values.faults),
   seed: Number(values.seed),
@@ -44,8 +47,8 @@ for (const [key, value] of rows) console.log(`${key.padEnd(width)}  ${value}`);
 for (const [what, ids] of Object.entries(report.examples)) console.log(`examples of ${what}: ${ids.join('; ')}`);
 
 writeFileSync(
-  new URL('./results.json', import.meta.url),
-  `${JSON.stringify({ ...report, seed: Number(values.seed), machine: { cores: os.cpus().length, node: process.version }, at: new Date().toISOString() }, null, 2)}\n`,
+  new URL(values.stack ? './results-stack.json' : './results.json', import.meta.url),
+  `${JSON.stringify({ ...report, environment: values.stack ? 'stack' : 'dev', seed: Number(values.seed), machine: { cores: os.cpus().length, node: process.version }, at: new Date().toISOString() }, null, 2)}\n`,
 );
 const failed = zeros.filter((key) => report[key] !== 0);
 if (failed.length) console.log(`NOT ZERO: ${failed.join(', ')}`);

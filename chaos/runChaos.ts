@@ -1,30 +1,26 @@
 // The chaos run: a mixed load of jobs through a bridge process and two worker processes,
 // while workers, bridges and the Temporal server are killed and restarted at random moments.
 // Afterwards every row, every backend request and every workflow outcome is checked.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import proto from '@temporalio/proto';
 import { ApplicationFailure, CancelledFailure, Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import pLimit from 'p-limit';
 import { Table, raw } from 'surrealdb';
 import { configFromObject } from '../src/config/loadConfig.js';
-import { deploySchema } from '../src/db/deploySchema.js';
 import { parseJobRow } from '../src/db/jobRow.js';
 import { TableShapes } from '../src/db/tableShape.js';
 import type { JobRow } from '../src/interfaces.js';
 import { JobsClient } from '../src/jobsClient.js';
 import { SchedulesClient } from '../src/schedules/schedulesClient.js';
 import { BackendRegistry } from '../src/runner/backendRegistry.js';
-import { startDevServer, type DevServer } from '../src/temporal/devServer.js';
-import { JOB_SEARCH_ATTRIBUTES } from '../src/workflows/searchAttributes.js';
 import { workflowIdFor } from '../src/workflows/workflowId.js';
 import { checkChaos, type ChaosResults, type WorkflowOutcome } from './checks.js';
 import { COUNTING_BACKEND_PATHS, startCountingBackend } from './countingBackend.js';
+import { devEnvironment, stackEnvironment, type ChaosEnvironment } from './environments.js';
 import { RunnerProcess } from './processes.js';
-import { startSurrealRelay, type SurrealRelay } from './surrealRelay.js';
 
 export interface ChaosOptions {
+  /** `dev` (default): dev server and embedded engine; `stack`: the production stack (npm run stack's servers). */
+  environment?: 'dev' | 'stack';
   jobs: number;
   faults: number;
   seed: number;
@@ -39,30 +35,18 @@ export interface ChaosOptions {
    * task queues' pollers and backlog, each process's last output), stops what it started and fails.
    */
   deadlineMs: number;
-  /** How long the `surreal-stall` fault keeps SurrealDB from answering, ms (default 20 s). */
+  /** How long the `surreal-stall` / `network-stall` fault keeps SurrealDB from answering, ms (default 20 s). */
   surrealStallMs?: number;
   /** Deadline of each SurrealDB call in the runner processes (`start --db-timeout`), ms; default theirs (10 s). */
   dbTimeoutMs?: number;
   log: (line: string) => void;
 }
 
-export const FAULT_KINDS = [
-  'kill-worker',
-  'kill-bridge',
-  'kill-bridge-and-worker',
-  'kill-worker-after-claim',
-  'kill-worker-during-call',
-  'restart-temporal',
-  'two-bridges',
-  /**
-   * SurrealDB stops answering for a while (surrealStallMs): sockets stay open, requests sent meanwhile
-   * are never answered (as after a freeze or on a half-open connection); later ones are.
-   */
-  'surreal-stall',
-  /** SurrealDB drops every connection at once, as a server restart would. */
-  'surreal-drop-connections',
-] as const;
-type FaultKind = (typeof FAULT_KINDS)[number];
+/** Faults of the runner processes, the same in every environment; each environment adds its servers' faults. */
+export const RUNNER_FAULT_KINDS = ['kill-worker', 'kill-bridge', 'kill-bridge-and-worker', 'kill-worker-after-claim', 'kill-worker-during-call', 'two-bridges'] as const;
+/** Every fault of a run on the dev environment (its servers add restart-temporal and the two SurrealDB faults). */
+export const DEV_FAULT_KINDS = [...RUNNER_FAULT_KINDS, 'restart-temporal', 'surreal-stall', 'surreal-drop-connections'] as const;
+type FaultKind = string;
 
 type JobKind = 'ok' | 'delayed' | 'flaky' | 'fail' | 'slow' | 'kill-before-call' | 'kill-during-call' | 'retry-after-finish';
 
@@ -75,13 +59,11 @@ export interface ChaosReport extends ChaosResults {
 /** What a run started, for the diagnostics and the cleanup when its deadline passes. */
 interface Started {
   processes: RunnerProcess[];
-  temporal?: DevServer;
-  relay?: SurrealRelay;
+  environment?: ChaosEnvironment;
   backend?: { close(): Promise<void> };
   connection?: Connection;
   client?: Client;
   taskQueues: string[];
-  dir?: string;
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
@@ -115,9 +97,9 @@ class ChaosDeadlineError extends Error {
 /** Open rows, each task queue's pollers and backlog, each process's last output. Every step bounded. */
 async function diagnose(s: Started): Promise<string> {
   const lines: string[] = [];
-  if (s.relay) {
+  if (s.environment) {
     const open = await within(
-      s.relay.db.query<[unknown[]]>("SELECT id, status, retries, assignee, updated_at FROM job WHERE status IN ['pending', 'processing'] LIMIT 20"),
+      s.environment.db.query<[unknown[]]>("SELECT id, status, retries, assignee, updated_at FROM job WHERE status IN ['pending', 'processing'] LIMIT 20"),
       5_000,
     ).catch((error: unknown) => [[`(could not read the rows: ${(error as Error).message})`]]);
     const rows = open[0] ?? [];
@@ -161,9 +143,7 @@ async function cleanUp(s: Started): Promise<void> {
   await Promise.allSettled(s.processes.map((p) => p.stop()));
   await within(s.connection?.close() ?? Promise.resolve(), 5_000).catch(() => undefined);
   await within(s.backend?.close() ?? Promise.resolve(), 5_000).catch(() => undefined);
-  await within(s.relay?.close() ?? Promise.resolve(), 5_000).catch(() => undefined);
-  await within(s.temporal?.stop() ?? Promise.resolve(), 10_000).catch(() => undefined);
-  if (s.dir) rmSync(s.dir, { recursive: true, force: true });
+  await within(s.environment?.close() ?? Promise.resolve(), 60_000).catch(() => undefined);
 }
 
 function within<T>(promise: PromiseLike<T>, ms: number): Promise<T> {
@@ -178,29 +158,16 @@ async function run(options: ChaosOptions, started_: Started): Promise<ChaosRepor
   const started = Date.now();
   const random = mulberry32(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const dir = (started_.dir = mkdtempSync(path.join(tmpdir(), 'spooky-chaos-')));
   const { log } = options;
-
-  let temporal: DevServer = (started_.temporal = await startDevServer({
-    ui: false,
-    dbFilename: path.join(dir, 'temporal.db'),
-    searchAttributes: JOB_SEARCH_ATTRIBUTES,
-  }));
-  const relay = (started_.relay = await startSurrealRelay({ url: `surrealkv://${path.join(dir, 'surreal')}`, namespace: 'chaos', database: 'chaos' }));
-  const db = relay.db;
-  await deploySchema(db, ['job']);
+  const stallMs = options.surrealStallMs ?? 20_000;
+  const environment = (started_.environment =
+    options.environment === 'stack' ? await stackEnvironment({ surrealStallMs: stallMs, log }) : await devEnvironment({ surrealStallMs: stallMs }));
+  const db = environment.db;
   const backend = (started_.backend = await startCountingBackend());
   const jobConfig = [
     { name: 'api', table: 'job', base_url: backend.url, timeout: 10, concurrency: 10, backoff_base_ms: 100, backoff_max_ms: 2_000, allowed_paths: COUNTING_BACKEND_PATHS },
   ];
-  const env = {
-    SPKY_JOB_CONFIG: JSON.stringify(jobConfig),
-    SURREAL_URL: relay.url,
-    SURREAL_NS: 'chaos',
-    SURREAL_DB: 'chaos',
-    TEMPORAL_ADDRESS: temporal.address,
-    LOG_LEVEL: 'warn',
-  };
+  const env = { ...environment.runnerEnv, SPKY_JOB_CONFIG: JSON.stringify(jobConfig), LOG_LEVEL: 'warn' };
   const extraArgs = options.dbTimeoutMs !== undefined ? ['--db-timeout', String(options.dbTimeoutMs)] : [];
   const runner = (name: string, mode: 'bridge' | 'worker') => new RunnerProcess(name, mode, env, 2_000, false, extraArgs);
   const bridge = runner('bridge-1', 'bridge');
@@ -210,7 +177,7 @@ async function run(options: ChaosOptions, started_: Started): Promise<ChaosRepor
   bridge.start();
   workers.forEach((w) => w.start());
 
-  const connection = (started_.connection = await Connection.connect({ address: temporal.address }));
+  const connection = (started_.connection = await environment.connectTemporal());
   const client = (started_.client = new Client({ connection }));
   const config = configFromObject({ backends: [{ name: 'api', baseUrl: backend.url, allowedPaths: COUNTING_BACKEND_PATHS }] });
   started_.taskQueues = config.backends.map((b) => b.taskQueue);
@@ -270,7 +237,7 @@ async function run(options: ChaosOptions, started_: Started): Promise<ChaosRepor
       'kill-during-call': '/slow/60000',
       'retry-after-finish': '/ok',
     };
-    const [rows] = await db.query<[{ id: unknown }[]]>('CREATE job CONTENT $content RETURN id', {
+    const [rows] = await persist('enqueue', () => db.query<[{ id: unknown }[]]>('CREATE job CONTENT $content RETURN id', {
       content: {
         path: pathOf[kind],
         payload: JSON.stringify({ index }),
@@ -280,7 +247,7 @@ async function run(options: ChaosOptions, started_: Started): Promise<ChaosRepor
         delay,
         status: 'pending',
       },
-    });
+    }));
     const jobId = String(rows[0]!.id);
     if (kind === 'fail') expectedFailures.add(jobId);
     if (kind === 'kill-during-call') killDuringCall.add(jobId);
@@ -315,7 +282,8 @@ async function run(options: ChaosOptions, started_: Started): Promise<ChaosRepor
   }, 1_000);
 
   // ---------------------------------------------------------------- the faults
-  const order = shuffle([...FAULT_KINDS, ...Array.from({ length: Math.max(0, options.faults - FAULT_KINDS.length) }, () => pick(FAULT_KINDS))], random);
+  const faultKinds: string[] = [...RUNNER_FAULT_KINDS, ...Object.keys(environment.faults)];
+  const order = shuffle([...faultKinds, ...Array.from({ length: Math.max(0, options.faults - faultKinds.length) }, () => pick(faultKinds))], random);
   // Faults land while jobs are still being enqueued, so each one meets work in progress.
   const spacing = options.enqueueOverMs / (order.length + 1);
   const restartLater = (processes: RunnerProcess[], ms: number) =>
@@ -386,27 +354,14 @@ async function run(options: ChaosOptions, started_: Started): Promise<ChaosRepor
         if (inCall) await killWorkerOfJob(inCall, kind);
         break;
       }
-      case 'restart-temporal': {
-        const { port, dbFilename } = temporal;
-        record(kind);
-        await temporal.stop();
-        temporal = started_.temporal = await startDevServer({ ui: false, port, dbFilename, searchAttributes: JOB_SEARCH_ATTRIBUTES });
-        break;
-      }
-      case 'surreal-stall':
-        relay.stopAnswering();
-        record(kind);
-        background.push(sleep(options.surrealStallMs ?? 20_000).then(() => relay.answerAgain()));
-        break;
-      case 'surreal-drop-connections':
-        relay.dropConnections();
-        record(kind);
-        break;
       case 'two-bridges':
         secondBridge.start();
         record(kind);
         background.push(sleep(8_000).then(() => secondBridge.kill()));
         break;
+      default:
+        record(kind);
+        await environment.faults[kind]!({ random, later: (work) => background.push(work) });
     }
     if (faults.length === before) queue.push(kind);
   }
@@ -436,7 +391,7 @@ async function run(options: ChaosOptions, started_: Started): Promise<ChaosRepor
   clearInterval(retrying);
   await retryPass;
 
-  const [raws] = await db.query<[unknown[]]>('SELECT * FROM job');
+  const [raws] = await persist('read the rows', () => db.query<[unknown[]]>('SELECT * FROM job'));
   const rows = raws.flatMap((rawRow) => {
     const parsed = parseJobRow(rawRow);
     return parsed.ok ? [parsed.row] : [];
@@ -454,12 +409,10 @@ async function run(options: ChaosOptions, started_: Started): Promise<ChaosRepor
   await Promise.allSettled(everyProcess.map((p) => p.stop()));
   await connection.close();
   await backend.close();
-  await relay.close();
-  await temporal.stop();
-  rmSync(dir, { recursive: true, force: true });
-  const faultKinds: Record<string, number> = {};
-  for (const fault of faults) faultKinds[fault.kind] = (faultKinds[fault.kind] ?? 0) + 1;
-  return { ...results, duration_s: Math.round((Date.now() - started) / 1000), kinds, fault_kinds: faultKinds };
+  await environment.close();
+  const injected: Record<string, number> = {};
+  for (const fault of faults) injected[fault.kind] = (injected[fault.kind] ?? 0) + 1;
+  return { ...results, duration_s: Math.round((Date.now() - started) / 1000), kinds, fault_kinds: injected };
 }
 
 /** The outcome of the job's latest enqueue, following continue-as-new. */

@@ -4,12 +4,12 @@
 // or effectively called twice; every row must agree with its workflow's history.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FAULT_KINDS, runChaos } from '../../chaos/runChaos.js';
+import { DEV_FAULT_KINDS, runChaos } from '../../chaos/runChaos.js';
 
 void test('under SIGKILLs of workers and bridges, a Temporal restart, two bridges at once, a SurrealDB that stalls and one that drops every connection, no job is lost, wrongly failed, called after kill or called twice, and every schedule slot makes exactly one job', async (t) => {
   const report = await runChaos({
     jobs: 150,
-    faults: FAULT_KINDS.length,
+    faults: DEV_FAULT_KINDS.length,
     seed: 20261125,
     maxDelayMs: 6_000,
     enqueueOverMs: 20_000,
@@ -25,7 +25,7 @@ void test('under SIGKILLs of workers and bridges, a Temporal restart, two bridge
   t.diagnostic(`scheduled jobs: ${report.scheduled_jobs} from ${report.schedule_slots} slots`);
   // 150, plus one slow job when the call-kill fault finds no call in flight late in the run.
   assert.ok(report.jobs === 150 || report.jobs === 151, summary);
-  assert.equal(report.faults, FAULT_KINDS.length, summary);
+  assert.equal(report.faults, DEV_FAULT_KINDS.length, summary);
   assert.equal(report.lost, 0, summary);
   assert.equal(report.wrongly_failed, 0, summary);
   assert.equal(report.called_after_kill, 0, summary);
