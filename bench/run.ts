@@ -1,33 +1,32 @@
-// `npm run bench [-- --jobs 2000 --waiting 10000]`: the runner on this machine against the
-// Temporal floor measured in the same run, on the same dev server (SQLite file, the timer
-// setting every dev server gets). Prints a table, writes bench/results.json and
-// bench/latency.svg. Not part of `npm test`: timings belong here, not in assertions.
+// `npm run bench [-- --jobs 2000 --waiting 10000] [--stack]`: the runner on this machine against
+// the Temporal floor measured in the same run, on the same server: the dev server (SQLite file,
+// the timer setting every dev server gets), or with --stack the production stack (Temporal on
+// PostgreSQL with mTLS, the SurrealDB server). Prints a table, writes bench/results.json and
+// bench/latency.svg (results-stack.json, latency-stack.svg). Not part of `npm test`: timings belong here, not in assertions.
 //
 // Latencies (pickup, end to end, timer lateness) use a runner inside this process, so its
 // events carry exact times. Throughput, CPU, memory and the two-runner run use runner
 // processes started as an operator starts them (`spooky-temporal start`), connected over
 // ws:// to the embedded SurrealDB engine through the chaos run's relay.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import pLimit from 'p-limit';
 import { COUNTING_BACKEND_PATHS, startCountingBackend } from '../chaos/countingBackend.js';
 import { RunnerProcess } from '../chaos/processes.js';
-import { startSurrealRelay } from '../chaos/surrealRelay.js';
-import { deploySchema } from '../src/db/deploySchema.js';
+import { benchEnvironment } from './environments.js';
 import { silentLogger } from '../src/logger.js';
 import { createRunner } from '../src/runner/createRunner.js';
-import { startDevServer } from '../src/temporal/devServer.js';
-import { JOB_SEARCH_ATTRIBUTES } from '../src/workflows/searchAttributes.js';
 import { latencySvg, percentile, round } from './stats.js';
 
-const { values: flags } = parseArgs({ options: { jobs: { type: 'string', default: '2000' }, waiting: { type: 'string', default: '10000' } } });
+const { values: flags } = parseArgs({
+  options: { jobs: { type: 'string', default: '2000' }, waiting: { type: 'string', default: '10000' }, stack: { type: 'boolean', default: false } },
+});
 const BURST = Number(flags.jobs);
 const WAITING = Number(flags.waiting);
 const SAMPLES = 50;
@@ -42,22 +41,16 @@ const log = (line: string) => console.error(`[bench ${new Date().toISOString().s
 // Runner processes run the compiled CLI, as in production (tsx would add its own memory).
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' });
 Runtime.install({ logger: new DefaultLogger('WARN') }); // no worker state chatter in the table's way
-const dir = mkdtempSync(path.join(tmpdir(), 'spooky-bench-'));
-const temporal = await startDevServer({ ui: false, dbFilename: path.join(dir, 'temporal.db'), searchAttributes: JOB_SEARCH_ATTRIBUTES });
-const relay = await startSurrealRelay({ url: `surrealkv://${path.join(dir, 'surreal')}`, namespace: 'bench', database: 'bench' });
-const db = relay.db;
-await deploySchema(db, ['job']);
+const environment = await benchEnvironment(flags.stack ? 'stack' : 'dev', log);
+const db = environment.db;
 const backend = await startCountingBackend();
 const backendConfig = { name: 'api', table: 'job', baseUrl: backend.url, concurrency: 100, backoffBaseMs: 200, maxRetriesLimit: 100, allowedPaths: COUNTING_BACKEND_PATHS };
 const processEnv = {
   SPKY_JOB_CONFIG: JSON.stringify([{ name: 'api', table: 'job', base_url: backend.url, concurrency: 100, backoff_base_ms: 200, allowed_paths: COUNTING_BACKEND_PATHS }]),
-  SURREAL_URL: relay.url,
-  SURREAL_NS: 'bench',
-  SURREAL_DB: 'bench',
-  TEMPORAL_ADDRESS: temporal.address,
+  ...environment.runnerEnv,
   LOG_LEVEL: 'warn',
 };
-const clientConnection = await Connection.connect({ address: temporal.address });
+const clientConnection = await environment.connectClient();
 const client = new Client({ connection: clientConnection });
 
 const createdAt = new Map<string, number>();
@@ -110,7 +103,7 @@ async function startRunnerProcesses(count: number, ready = true): Promise<Runner
 // ---- The floor's worker, same server: one no-op activity per workflow ----
 const floorQueue = 'bench-floor';
 const floorActivityAt = new Map<string, number>();
-const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+const nativeConnection = await environment.connectWorker();
 const floorWorker = await Worker.create({
   connection: nativeConnection,
   taskQueue: floorQueue,
@@ -127,7 +120,7 @@ const floorRunning = floorWorker.run();
 // ---- Latencies, with a runner in this process ----
 const startedAt = new Map<string, number>();
 const doneAt = new Map<string, number>();
-const runner = await createRunner({ db, logger: silentLogger(), config: { backends: [backendConfig], temporal: { address: temporal.address, namespace: 'default' } } });
+const runner = await createRunner({ db, logger: silentLogger(), config: { backends: [backendConfig], temporal: environment.temporal } });
 runner.events.on('job', (event) => {
   if (event.status === 'started') startedAt.set(event.jobId, now());
   if (event.status === 'success') doneAt.set(event.jobId, now());
@@ -365,11 +358,11 @@ const table: [string, string, string][] = [
   ['history events per job', `${eventsFirst} (attempt 1), ${eventsThird} (attempt 3), ${eventsDelayed} (delayed, attempt 1)`, '≤ 20 (attempt 1)'],
   [`${WAITING} jobs waiting 1 h`, `catch-up ${results.catchup_rows_per_s} rows/s (floor: ${results.floor_starts_per_s} starts/s, runner ${results.catchup_cpu_s_per_1000_rows} CPU s per 1,000 rows); RSS ${results.rss_mb} MB; idle CPU ${results.idle_cpu_percent_of_core}% of a core`, '≥ 2,000 rows/s, < 250 MB, < 1%'],
 ];
-console.log(`spooky-temporal bench, ${results.at}, ${results.machine.cores} cores, ${results.machine.cpu}, node ${process.version}`);
+console.log(`spooky-temporal bench (${environment.name === 'stack' ? 'production stack: Temporal on PostgreSQL with mTLS, SurrealDB server' : 'dev server, embedded SurrealDB'}), ${results.at}, ${results.machine.cores} cores, ${results.machine.cpu}, node ${process.version}`);
 for (const [k, v, target] of table) console.log(`${k.padEnd(30)} ${v}${target ? `   [target ${target}]` : ''}`);
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(new URL(flags.stack ? './results-stack.json' : './results.json', import.meta.url), `${JSON.stringify({ environment: environment.name, ...results }, null, 2)}\n`);
 writeFileSync(
-  new URL('./latency.svg', import.meta.url),
+  new URL(flags.stack ? './latency-stack.svg' : './latency.svg', import.meta.url),
   latencySvg(
     {
       'pickup (10/s)': pickup,
@@ -384,9 +377,7 @@ writeFileSync(
 
 await clientConnection.close();
 await backend.close();
-await relay.close();
-await temporal.stop();
-rmSync(dir, { recursive: true, force: true });
+await environment.close();
 // The Temporal SDK's native runtime can outlive every closed worker and connection; exit
 // explicitly so the bench always ends on its own.
 process.exit(0);
