@@ -62,6 +62,34 @@ export class JobStateError extends SpookyTemporalError {
 /** A dependency (SurrealDB, Temporal, the temporal CLI) cannot be reached or started. */
 export class UnreachableError extends SpookyTemporalError {}
 
+/**
+ * The TLS handshake with Temporal or SurrealDB failed for a reason a retry cannot fix (an
+ * untrusted server certificate, a client certificate required or refused, TLS against a
+ * plaintext server): the message names the setting to change.
+ */
+export class TlsHandshakeError extends SpookyTemporalError {
+  constructor(
+    /** `Temporal` or `SurrealDB`. */
+    readonly service: string,
+    readonly address: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Temporal refused the API key, or SurrealDB the user's signin. Never carries the secret. */
+export class CredentialsRefusedError extends SpookyTemporalError {
+  constructor(
+    readonly service: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** `handle.wait()`: the job ended `failed` after its attempts; `errors` is its whole error history. */
 export class JobFailedError extends SpookyTemporalError {
   constructor(

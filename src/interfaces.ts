@@ -77,11 +77,36 @@ export interface SurrealConnectionConfig {
   username?: string;
   /** Secret. */
   password?: string;
+  /**
+   * Where the user is defined: `root` (system user, default), `namespace` or `database`. Remote
+   * servers only; an embedded engine signs in only when this is set explicitly.
+   */
+  authLevel?: SurrealAuthLevel;
+  /** PEM file of the CA that signed a wss:// server's certificate (e.g. self-signed). */
+  caFile?: string;
+}
+
+export type SurrealAuthLevel = 'root' | 'namespace' | 'database';
+
+/** TLS to Temporal; every field is optional (no field: TLS with the system's CAs). */
+export interface TemporalTlsConfig {
+  /** PEM file of the CA that signed the server's certificate; default: the system's CAs. */
+  caFile?: string;
+  /** PEM client certificate for mTLS (with keyFile). */
+  certFile?: string;
+  /** PEM private key of certFile. Secret: its content is never logged. */
+  keyFile?: string;
+  /** Name to verify the server's certificate against (and SNI), when it differs from the address's host. */
+  serverName?: string;
 }
 
 export interface TemporalConnectionConfig {
   address: string;
   namespace: string;
+  /** TLS settings; absent: plaintext, unless an apiKey is set (it implies TLS); `false`: plaintext even then. */
+  tls?: TemporalTlsConfig | false;
+  /** Temporal Cloud API key, sent as `Authorization: Bearer`. Secret. */
+  apiKey?: string;
 }
 
 /** What Temporal does when a slot comes while the previous slot's job still runs (its ScheduleOverlapPolicy). */

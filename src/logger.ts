@@ -12,6 +12,8 @@ export const REDACT_PATHS = [
   'authorization',
   '*.authorization',
   'headers.authorization',
+  'apiKey',
+  '*.apiKey',
 ];
 
 export interface LoggerOptions {

@@ -10,8 +10,15 @@ export interface ConnectionOptions {
   database?: string;
   username?: string;
   password?: string;
+  authLevel?: 'root' | 'namespace' | 'database';
+  surrealCa?: string;
   temporalAddress?: string;
   temporalNamespace?: string;
+  temporalTls?: boolean;
+  temporalTlsCaPath?: string;
+  temporalTlsCertPath?: string;
+  temporalTlsKeyPath?: string;
+  temporalTlsServerName?: string;
   config?: string;
 }
 
@@ -23,8 +30,21 @@ export function addConnectionOptions(command: Command): Command {
     .option('--database <db>', 'SurrealDB database (env SURREAL_DB, default main)')
     .option('--username <user>', 'SurrealDB user (env SURREAL_USER)')
     .option('--password <password>', 'SurrealDB password (env SURREAL_PASS; never printed)')
+    .addOption(
+      new Option('--auth-level <level>', 'level the SurrealDB user is defined at (env SURREAL_AUTH_LEVEL, default root)').choices([
+        'root',
+        'namespace',
+        'database',
+      ]),
+    )
+    .option('--surreal-ca <file>', 'PEM CA of a wss:// SurrealDB server (env SURREAL_CA_PATH)')
     .option('--temporal-address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)')
     .option('--temporal-namespace <ns>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default default)')
+    .option('--temporal-tls', 'TLS to Temporal with the system CAs (env TEMPORAL_TLS; implied by the options below and TEMPORAL_API_KEY)')
+    .option('--temporal-tls-ca-path <file>', "PEM CA of the Temporal server's certificate (env TEMPORAL_TLS_CA_PATH)")
+    .option('--temporal-tls-cert-path <file>', 'PEM client certificate for mTLS (env TEMPORAL_TLS_CERT_PATH)')
+    .option('--temporal-tls-key-path <file>', 'PEM private key of the client certificate (env TEMPORAL_TLS_KEY_PATH)')
+    .option('--temporal-tls-server-name <name>', "name to verify the Temporal server's certificate against (env TEMPORAL_TLS_SERVER_NAME)")
     .option('--config <file>', 'sp00ky.yml with the backend apps (env SPKY_CONFIG; or SPKY_JOB_CONFIG)');
 }
 
@@ -36,17 +56,27 @@ export function connectionOverrides(options: ConnectionOptions): ConfigOverrides
       database: options.database,
       username: options.username,
       password: options.password,
+      authLevel: options.authLevel,
+      caFile: options.surrealCa,
     }).filter(([, value]) => value !== undefined),
   );
-  const temporal = Object.fromEntries(
-    Object.entries({ address: options.temporalAddress, namespace: options.temporalNamespace }).filter(
-      ([, value]) => value !== undefined,
-    ),
-  );
+  const tlsFiles = definedOnly({
+    caFile: options.temporalTlsCaPath,
+    certFile: options.temporalTlsCertPath,
+    keyFile: options.temporalTlsKeyPath,
+    serverName: options.temporalTlsServerName,
+  });
+  // A flag wins over the environment field by field: TEMPORAL_TLS_* still fill what no flag sets.
+  const tls = Object.keys(tlsFiles).length > 0 ? tlsFiles : options.temporalTls ? true : undefined;
+  const temporal = definedOnly({ address: options.temporalAddress, namespace: options.temporalNamespace, tls });
   return {
     ...(Object.keys(surreal).length ? { surreal } : {}),
     ...(Object.keys(temporal).length ? { temporal } : {}),
   };
+}
+
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 export function intArg(what: string, min: number, max = Number.MAX_SAFE_INTEGER) {

@@ -1,7 +1,7 @@
 // JobsBackend over a JobsClient: SurrealDB directly, Temporal for kill/retry/clear --all.
 // Used by `jobs --url ...` (opens its own connections) and inside `dev` (borrows the runner's).
 import type { Priority } from '../jobBuilder.js';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Surreal } from 'surrealdb';
 import type { RunnerConfig } from '../interfaces.js';
 import { JobsClient, type ClearOptions } from '../jobsClient.js';
@@ -12,7 +12,7 @@ import { JobNotFoundError } from '../errors.js';
 import { findJobsByPrefix } from '../sql/findJobsByPrefix.js';
 import { jobStats } from '../sql/jobStats.js';
 import { openSurreal, redactUrl } from '../db/connect.js';
-import { assertTemporalReachable, unreachable } from '../temporal/connectTemporal.js';
+import { assertTemporalReady, connectFailure, lazyTemporalConnection } from '../temporal/connectTemporal.js';
 import { resolveJobRef } from './resolveJobRef.js';
 import { configSecrets } from '../config/configSecrets.js';
 import { secretScrubber, type SecretScrubber } from '../redactSecrets.js';
@@ -69,7 +69,7 @@ export class DirectJobs implements JobsBackend {
   ): Promise<DirectJobs> {
     const registry = await BackendRegistry.load(config);
     const db = await openSurreal(config.surreal, { timeoutMs: options.connectTimeoutMs });
-    const connection = Connection.lazy({ address: config.temporal.address, connectTimeout: '5s' });
+    const connection = lazyTemporalConnection(config.temporal);
     const client = new Client({ connection, namespace: config.temporal.namespace });
     let temporalUsed = false;
     const jobs = new JobsClient({ db: () => db, client, registry, shapes: new TableShapes(() => db) });
@@ -84,11 +84,11 @@ export class DirectJobs implements JobsBackend {
       scrub: secretScrubber(configSecrets(config)),
       ensureTemporal: async () => {
         temporalUsed = true;
-        await assertTemporalReachable(config.temporal, 5_000);
+        await assertTemporalReady(config.temporal, 5_000);
         try {
           await connection.ensureConnected();
         } catch (cause) {
-          throw unreachable(config.temporal, cause);
+          throw await connectFailure(config.temporal, cause);
         }
       },
       close: async () => {

@@ -8,7 +8,8 @@ export function collectSecrets(value: unknown, into: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v) => collectSecrets(v, into));
   else if (typeof value === 'object' && value !== null) {
     for (const [key, v] of Object.entries(value)) {
-      if (typeof v === 'string' && v.length >= 6 && /token|pass|secret|key/i.test(key)) into.push(v);
+      // `keyFile` names a file (shown in errors), not a secret.
+      if (typeof v === 'string' && v.length >= 6 && /token|pass|secret|key/i.test(key) && !/(file|path)$/i.test(key)) into.push(v);
       else collectSecrets(v, into);
     }
   }

@@ -1,12 +1,13 @@
 // Every secret a runner's config holds, for the scrubber (src/redactSecrets.ts): each backend's
-// token, the SurrealDB password, and `user:password` (its base64 is a Basic header).
+// token, the SurrealDB password, `user:password` (its base64 is a Basic header) and the Temporal API key.
 import type { RunnerConfig } from '../interfaces.js';
 
-export function configSecrets(config: Pick<RunnerConfig, 'backends' | 'surreal'>): string[] {
+export function configSecrets(config: Pick<RunnerConfig, 'backends' | 'surreal'> & { temporal?: Pick<RunnerConfig['temporal'], 'apiKey'> }): string[] {
   const { username, password } = config.surreal;
   return [
     ...config.backends.flatMap((backend) => (backend.authToken ? [backend.authToken] : [])),
     ...(password ? [password] : []),
     ...(username && password ? [`${username}:${password}`] : []),
+    ...(config.temporal?.apiKey ? [config.temporal.apiKey] : []),
   ];
 }

@@ -19,6 +19,7 @@ import {
   positiveInt,
   limitsFields,
   secretField,
+  surrealAuthLevelField,
   tableField,
   timeoutSecondsField,
 } from './schema.js';
@@ -107,8 +108,10 @@ const ymlDocument = z
           username: optionalText('surrealdb.username'),
           password: optionalText('surrealdb.password'),
           endpoint: optionalText('surrealdb.endpoint'),
+          // Ours: the level the user is defined at (root when absent).
+          authLevel: surrealAuthLevelField.optional(),
         },
-        { error: 'expected surrealdb: { namespace, database, username, password, endpoint }' },
+        { error: 'expected surrealdb: { namespace, database, username, password, endpoint, authLevel }' },
       )
       .loose()
       .nullish(),

@@ -15,19 +15,23 @@
 // fromSp00kyYml.ts, fromEnv.ts (sources), normaliseBackends.ts, resolveConnections.ts; this file composes them.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type {
-  BackendConfig,
-  RetentionConfig,
-  RunnerConfig,
-  SurrealConnectionConfig,
-  TemporalConnectionConfig,
-} from '../interfaces.js';
+import type { BackendConfig, RetentionConfig, RunnerConfig } from '../interfaces.js';
 import { collectSecrets, configError, parseWith } from './configErrors.js';
 import { readJobConfigEnv } from './fromEnv.js';
 import { readYml } from './fromSp00kyYml.js';
 import { normaliseObjectBackends } from './normaliseBackends.js';
 import { resolveSurreal, resolveTemporal } from './resolveConnections.js';
-import { CONFIG_DEFAULTS, configObject, queuesField, type BackendInput, type ConfigObject } from './schema.js';
+import {
+  CONFIG_DEFAULTS,
+  configObject,
+  queuesField,
+  surrealOverride,
+  temporalOverride,
+  type BackendInput,
+  type ConfigObject,
+  type SurrealInput,
+  type TemporalInput,
+} from './schema.js';
 import { normaliseRetention, normaliseSchedules } from './scheduleConfig.js';
 
 export { CONFIG_DEFAULTS, type BackendInput, type ConfigObject } from './schema.js';
@@ -35,8 +39,8 @@ export { CONFIG_DEFAULTS, type BackendInput, type ConfigObject } from './schema.
 /** Values from code or CLI flags; they win over every other source. `backends` replaces the list. */
 export interface ConfigOverrides {
   backends?: BackendInput[];
-  surreal?: Partial<SurrealConnectionConfig>;
-  temporal?: Partial<TemporalConnectionConfig>;
+  surreal?: SurrealInput;
+  temporal?: TemporalInput;
 }
 
 export interface LoadConfigOptions {
@@ -85,7 +89,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Runne
   const defaultFile = path.resolve(cwd, 'sp00ky.yml');
   const file = explicit !== undefined ? path.resolve(cwd, explicit) : existsSync(defaultFile) ? defaultFile : undefined;
   const yml = file !== undefined ? await readYml(file) : undefined;
-  const secrets = [...(yml?.secrets ?? []), ...collectSecrets(overrides), ...collectSecrets({ pass: env.SURREAL_PASS })];
+  const secrets = [
+    ...(yml?.secrets ?? []),
+    ...collectSecrets(overrides),
+    ...collectSecrets({ pass: env.SURREAL_PASS, apiKey: env.TEMPORAL_API_KEY }),
+  ];
+  const surrealOverrides = parseWith(surrealOverride.optional(), overrides.surreal, 'overrides', ['surreal'], secrets);
+  const temporalOverrides = parseWith(temporalOverride.optional(), overrides.temporal, 'overrides', ['temporal'], secrets);
 
   let backends: BackendConfig[] = yml?.backends ?? [];
   let source = yml?.file ?? 'defaults';
@@ -113,8 +123,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Runne
 
   return {
     backends,
-    surreal: resolveSurreal(env, yml ? { block: yml.surrealdb, file: yml.file } : undefined, overrides.surreal, 'overrides', secrets),
-    temporal: resolveTemporal(env, overrides.temporal, 'overrides', secrets),
+    surreal: resolveSurreal(env, yml ? { block: yml.surrealdb, file: yml.file } : undefined, surrealOverrides, 'overrides', secrets),
+    temporal: resolveTemporal(env, temporalOverrides, 'overrides', secrets),
     schedules: yml ? normaliseSchedules(yml.schedules, backends, yml.file, ['schedules'], secrets) : [],
     ...optionalRetention(yml ? normaliseRetention(yml.retention, yml.file, ['retention'], secrets) : undefined),
     deployment: env.SPKY_DEPLOYMENT || CONFIG_DEFAULTS.deployment,

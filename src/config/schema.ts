@@ -177,19 +177,53 @@ export const objectBackend = z
   .strict()
   .superRefine((b, ctx) => checkBackoff(b.backoffBaseMs, b.backoffMaxMs, ctx, ['backoffMaxMs']));
 
-const surrealOverride = z
+export const SURREAL_AUTH_LEVELS = ['root', 'namespace', 'database'] as const;
+
+export const surrealAuthLevelField = z.enum(SURREAL_AUTH_LEVELS, {
+  error: 'expected root, namespace or database: the level the SurrealDB user is defined at (DEFINE USER ... ON ROOT | NAMESPACE | DATABASE)',
+});
+
+const filePath = (what: string) => z.string({ error: `expected ${what} as a file path` }).min(1, { error: `expected ${what} as a file path` });
+
+export const surrealOverride = z
   .object({
     url: z.string().min(1).optional(),
     namespace: z.string().min(1).optional(),
     database: z.string().min(1).optional(),
     username: z.string().optional(),
     password: z.string().optional(),
+    authLevel: surrealAuthLevelField.optional(),
+    caFile: filePath('caFile (the PEM CA of a wss:// server)').optional(),
   })
   .strict();
 
-const temporalOverride = z
-  .object({ address: z.string().min(1).optional(), namespace: z.string().min(1).optional() })
+export const temporalTlsField = z.union(
+  [
+    z.boolean(),
+    z
+      .object({
+        caFile: filePath('caFile (the PEM CA that signed the Temporal server certificate)').optional(),
+        certFile: filePath('certFile (the PEM client certificate)').optional(),
+        keyFile: filePath('keyFile (the PEM private key of certFile)').optional(),
+        serverName: z.string({ error: 'expected serverName as a host name' }).min(1).optional(),
+      })
+      .strict(),
+  ],
+  { error: 'expected tls: true, false, or { caFile, certFile, keyFile, serverName }' },
+);
+
+export const temporalOverride = z
+  .object({
+    address: z.string().min(1).optional(),
+    namespace: z.string().min(1).optional(),
+    tls: temporalTlsField.optional(),
+    apiKey: secretField('apiKey (the Temporal Cloud API key)').optional(),
+  })
   .strict();
+
+/** What the config object (and CLI flags) may say about SurrealDB and Temporal. */
+export type SurrealInput = z.input<typeof surrealOverride>;
+export type TemporalInput = z.input<typeof temporalOverride>;
 
 export const configObject = z
   .object({

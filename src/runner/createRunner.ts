@@ -11,6 +11,7 @@ import { openSurreal, redactUrl } from '../db/connect.js';
 import { DbConnection } from '../db/dbConnection.js';
 import { TableShapes } from '../db/tableShape.js';
 import { connectTemporalClient, connectTemporalWorker } from '../temporal/connectTemporal.js';
+import { temporalSecurity } from '../temporal/temporalTls.js';
 import { registerSearchAttributes } from '../temporal/registerSearchAttributes.js';
 import { JobBridge, type BridgeOptions } from '../bridge/bridge.js';
 import { JobsClient } from '../jobsClient.js';
@@ -239,6 +240,8 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
           mode,
           surreal: redactUrl(config.surreal.url),
           temporal: config.temporal.address,
+          temporalSecurity: temporalSecurity(config.temporal),
+          ...(config.surreal.authLevel ? { surrealAuthLevel: config.surreal.authLevel } : {}),
           backends: config.backends.map((b) => `${b.name} (table ${b.table}, task queue ${b.taskQueue})`),
           queues: mode === 'bridge' ? [] : queues,
         },
