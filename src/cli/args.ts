@@ -41,9 +41,9 @@ export function addConnectionOptions(command: Command): Command {
     .option('--temporal-address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)')
     .option('--temporal-namespace <ns>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default default)')
     .option('--temporal-tls', 'TLS to Temporal with the system CAs (env TEMPORAL_TLS; implied by the options below and TEMPORAL_API_KEY)')
-    .option('--temporal-tls-ca-path <file>', "PEM CA of the Temporal server's certificate (env TEMPORAL_TLS_CA_PATH)")
-    .option('--temporal-tls-cert-path <file>', 'PEM client certificate for mTLS (env TEMPORAL_TLS_CERT_PATH)')
-    .option('--temporal-tls-key-path <file>', 'PEM private key of the client certificate (env TEMPORAL_TLS_KEY_PATH)')
+    .option('--temporal-tls-ca-path <file>', "PEM CA of the Temporal server's certificate (env TEMPORAL_TLS_SERVER_CA_CERT_PATH)")
+    .option('--temporal-tls-cert-path <file>', 'PEM client certificate for mTLS (env TEMPORAL_TLS_CLIENT_CERT_PATH)')
+    .option('--temporal-tls-key-path <file>', 'PEM private key of the client certificate (env TEMPORAL_TLS_CLIENT_KEY_PATH)')
     .option('--temporal-tls-server-name <name>', "name to verify the Temporal server's certificate against (env TEMPORAL_TLS_SERVER_NAME)")
     .option('--config <file>', 'sp00ky.yml with the backend apps (env SPKY_CONFIG; or SPKY_JOB_CONFIG)');
 }

@@ -96,9 +96,9 @@ export function resolveTemporal(
 
 /** The `temporal` CLI's variables, and the config object's keys under `temporal.tls`. */
 const TLS_KEYS = {
-  caFile: 'TEMPORAL_TLS_CA_PATH',
-  certFile: 'TEMPORAL_TLS_CERT_PATH',
-  keyFile: 'TEMPORAL_TLS_KEY_PATH',
+  caFile: 'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+  certFile: 'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  keyFile: 'TEMPORAL_TLS_CLIENT_KEY_PATH',
   serverName: 'TEMPORAL_TLS_SERVER_NAME',
 } as const;
 

@@ -9,9 +9,9 @@ import { HTTP2_PREFACE, probeTls, type TlsProbeOutcome } from '../probeTls.js';
 import { splitHostPort } from '../probeTcp.js';
 
 const NAMES = {
-  caFile: 'TEMPORAL_TLS_CA_PATH',
-  certFile: 'TEMPORAL_TLS_CERT_PATH',
-  keyFile: 'TEMPORAL_TLS_KEY_PATH',
+  caFile: 'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+  certFile: 'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  keyFile: 'TEMPORAL_TLS_CLIENT_KEY_PATH',
   serverName: 'TEMPORAL_TLS_SERVER_NAME',
 } as const;
 
@@ -131,7 +131,7 @@ export function explainTemporalConnectError(config: TemporalConnectionConfig, er
     const what = config.apiKey ? 'the API key (TEMPORAL_API_KEY / temporal.apiKey)' : 'the connection: it needs credentials';
     const fix = config.apiKey
       ? `check that the key is valid, not expired, and has access to namespace ${config.namespace}`
-      : 'set TEMPORAL_API_KEY (Temporal Cloud) or a client certificate (TEMPORAL_TLS_CERT_PATH, TEMPORAL_TLS_KEY_PATH)';
+      : 'set TEMPORAL_API_KEY (Temporal Cloud) or a client certificate (TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH)';
     return new CredentialsRefusedError('Temporal', `${where(config)}: the server refused ${what} (${serverSays}): ${fix}`, { cause: error });
   }
   // The worker's connection (Rust, rustls) reports TLS failures in its message.

@@ -102,46 +102,46 @@ void test('a runner with the CA, a client certificate and the server name runs a
   for (const line of keyBody) assert.ok(!logs.includes(line), 'no line of the key file is in the logs');
 });
 
-void test('without a client certificate, a runner is refused at start with one line that says to set TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH', async () => {
-  const error = await startFails({ TEMPORAL_ADDRESS: mtls.address, TEMPORAL_TLS_CA_PATH: certs.caFile, TEMPORAL_TLS_SERVER_NAME: TLS_SERVER_NAME });
+void test('without a client certificate, a runner is refused at start with one line that says to set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH', async () => {
+  const error = await startFails({ TEMPORAL_ADDRESS: mtls.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caFile, TEMPORAL_TLS_SERVER_NAME: TLS_SERVER_NAME });
   assert.ok(error instanceof TlsHandshakeError, String(error));
-  assert.match(error.message, /requires a client certificate \(mTLS\) and none was given: set TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH/);
+  assert.match(error.message, /requires a client certificate \(mTLS\) and none was given: set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH/);
 });
 
-void test("a CA that did not sign the server's certificate fails at start with one line naming TEMPORAL_TLS_CA_PATH", async () => {
+void test("a CA that did not sign the server's certificate fails at start with one line naming TEMPORAL_TLS_SERVER_CA_CERT_PATH", async () => {
   const error = await startFails({
     TEMPORAL_ADDRESS: mtls.address,
-    TEMPORAL_TLS_CA_PATH: certs.wrongCaFile,
-    TEMPORAL_TLS_CERT_PATH: certs.clientCertFile,
-    TEMPORAL_TLS_KEY_PATH: certs.clientKeyFile,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.wrongCaFile,
+    TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCertFile,
+    TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKeyFile,
   });
   assert.ok(error instanceof TlsHandshakeError, String(error));
-  assert.match(error.message, new RegExp(`the server's certificate is not signed by TEMPORAL_TLS_CA_PATH / temporal.tls.caFile \\(${certs.wrongCaFile}\\)`));
+  assert.match(error.message, new RegExp(`the server's certificate is not signed by TEMPORAL_TLS_SERVER_CA_CERT_PATH / temporal.tls.caFile \\(${certs.wrongCaFile}\\)`));
 
   const systemCas = await startFails({ TEMPORAL_ADDRESS: tlsOnly.address, TEMPORAL_TLS: 'true' });
-  assert.match(systemCas.message, /not signed by a CA this system trusts .*: set TEMPORAL_TLS_CA_PATH/);
+  assert.match(systemCas.message, /not signed by a CA this system trusts .*: set TEMPORAL_TLS_SERVER_CA_CERT_PATH/);
 
-  const wrongName = await startFails({ TEMPORAL_ADDRESS: tlsOnly.address, TEMPORAL_TLS_CA_PATH: certs.caFile, TEMPORAL_TLS_SERVER_NAME: 'other.test' });
+  const wrongName = await startFails({ TEMPORAL_ADDRESS: tlsOnly.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caFile, TEMPORAL_TLS_SERVER_NAME: 'other.test' });
   assert.match(wrongName.message, /not valid for other\.test .*: set TEMPORAL_TLS_SERVER_NAME/);
 });
 
 void test('a missing or mismatched TLS file fails when the config is read, naming the variable and the path', async () => {
   const missing = `${certs.dir}/nope.pem`;
-  await assert.rejects(envConfig({ TEMPORAL_TLS_CA_PATH: missing }), (error: unknown) => {
+  await assert.rejects(envConfig({ TEMPORAL_TLS_SERVER_CA_CERT_PATH: missing }), (error: unknown) => {
     assert.ok(error instanceof ConfigError);
-    assert.equal(error.message, `environment: TEMPORAL_TLS_CA_PATH: cannot read ${missing} (no such file): expected a readable PEM file of the CA that signed the Temporal server's certificate; fix the path`);
+    assert.equal(error.message, `environment: TEMPORAL_TLS_SERVER_CA_CERT_PATH: cannot read ${missing} (no such file): expected a readable PEM file of the CA that signed the Temporal server's certificate; fix the path`);
     return true;
   });
-  await assert.rejects(envConfig({ TEMPORAL_TLS_CERT_PATH: certs.clientCertFile }), /environment: TEMPORAL_TLS_CERT_PATH: a client certificate needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set TEMPORAL_TLS_KEY_PATH too/);
+  await assert.rejects(envConfig({ TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCertFile }), /environment: TEMPORAL_TLS_CLIENT_CERT_PATH: a client certificate needs both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH: set TEMPORAL_TLS_CLIENT_KEY_PATH too/);
   await assert.rejects(
-    envConfig({ TEMPORAL_TLS_CERT_PATH: certs.clientCertFile, TEMPORAL_TLS_KEY_PATH: certs.serverKeyFile }),
-    /TEMPORAL_TLS_KEY_PATH: .*server\.key is not the private key of the client certificate/,
+    envConfig({ TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCertFile, TEMPORAL_TLS_CLIENT_KEY_PATH: certs.serverKeyFile }),
+    /TEMPORAL_TLS_CLIENT_KEY_PATH: .*server\.key is not the private key of the client certificate/,
   );
-  await assert.rejects(envConfig({ TEMPORAL_TLS_KEY_PATH: certs.caFile, TEMPORAL_TLS_CERT_PATH: certs.clientCertFile }), /holds no unencrypted PEM private key/);
+  await assert.rejects(envConfig({ TEMPORAL_TLS_CLIENT_KEY_PATH: certs.caFile, TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCertFile }), /holds no unencrypted PEM private key/);
 });
 
 void test('TLS against the plaintext server, and plaintext against the TLS server, each say which way to switch', async () => {
-  const tlsToPlain = await startFails({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TLS_CA_PATH: certs.caFile });
+  const tlsToPlain = await startFails({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caFile });
   assert.match(tlsToPlain.message, /the server does not speak TLS .*: it is a plaintext server; unset TEMPORAL_TLS/);
 
   const config = await envConfig({ TEMPORAL_ADDRESS: tlsOnly.address });
@@ -152,7 +152,7 @@ void test('TLS against the plaintext server, and plaintext against the TLS serve
 void test('an API key the server refuses fails at start with one line naming TEMPORAL_API_KEY, without the key', async () => {
   const cloud = await startRefusingGrpcServer({ certFile: certs.serverCertFile, keyFile: certs.serverKeyFile });
   try {
-    const env = { TEMPORAL_ADDRESS: cloud.address, TEMPORAL_API_KEY: API_KEY, TEMPORAL_TLS_CA_PATH: certs.caFile };
+    const env = { TEMPORAL_ADDRESS: cloud.address, TEMPORAL_API_KEY: API_KEY, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caFile };
     const error = await startFails(env);
     assert.ok(error instanceof CredentialsRefusedError, String(error));
     assert.match(error.message, /the server refused the API key \(TEMPORAL_API_KEY \/ temporal.apiKey\) \(Request unauthorized.\): check that the key is valid/);

@@ -35,13 +35,13 @@ const fromEnv = (env: Record<string, string>, overrides = {}) =>
 void test('Temporal stays plaintext unless TLS is switched on, a TLS file is named, or an API key is set (which implies TLS, as in the temporal CLI)', async () => {
   assert.deepEqual((await fromEnv({})).temporal, { address: '127.0.0.1:7233', namespace: 'default' });
   assert.deepEqual((await fromEnv({ TEMPORAL_TLS: 'true' })).temporal.tls, {});
-  assert.deepEqual((await fromEnv({ TEMPORAL_TLS_CA_PATH: certs.caFile })).temporal.tls, { caFile: certs.caFile });
+  assert.deepEqual((await fromEnv({ TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caFile })).temporal.tls, { caFile: certs.caFile });
   assert.deepEqual((await fromEnv({ TEMPORAL_TLS_SERVER_NAME: 'temporal.test' })).temporal.tls, { serverName: 'temporal.test' });
   const withKey = (await fromEnv({ TEMPORAL_API_KEY: API_KEY })).temporal;
   assert.deepEqual(withKey, { address: '127.0.0.1:7233', namespace: 'default', tls: {}, apiKey: API_KEY });
   assert.equal(temporalSecurity(withKey), 'TLS, API key');
   // An explicit false wins over everything that would imply TLS.
-  const off = (await fromEnv({ TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: API_KEY, TEMPORAL_TLS_CA_PATH: certs.caFile })).temporal;
+  const off = (await fromEnv({ TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: API_KEY, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caFile })).temporal;
   assert.equal(off.tls, false);
   assert.equal(temporalSecurity(off), 'plaintext, API key');
 });
@@ -49,9 +49,9 @@ void test('Temporal stays plaintext unless TLS is switched on, a TLS file is nam
 void test('the full mTLS set comes from the temporal CLI variables', async () => {
   const config = await fromEnv({
     TEMPORAL_ADDRESS: 'temporal.example:7233',
-    TEMPORAL_TLS_CA_PATH: certs.caFile,
-    TEMPORAL_TLS_CERT_PATH: certs.clientCertFile,
-    TEMPORAL_TLS_KEY_PATH: certs.clientKeyFile,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caFile,
+    TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCertFile,
+    TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKeyFile,
     TEMPORAL_TLS_SERVER_NAME: 'temporal.test',
   });
   assert.deepEqual(config.temporal.tls, { caFile: certs.caFile, certFile: certs.clientCertFile, keyFile: certs.clientKeyFile, serverName: 'temporal.test' });
@@ -59,7 +59,7 @@ void test('the full mTLS set comes from the temporal CLI variables', async () =>
 });
 
 void test('the config object wins over the environment field by field, and tls: false switches TLS off whatever the environment says', async () => {
-  const env = { TEMPORAL_TLS_CA_PATH: certs.wrongCaFile, TEMPORAL_TLS_SERVER_NAME: 'from-env.test', TEMPORAL_API_KEY: 'env-api-key-000000' };
+  const env = { TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.wrongCaFile, TEMPORAL_TLS_SERVER_NAME: 'from-env.test', TEMPORAL_API_KEY: 'env-api-key-000000' };
   const merged = await fromEnv(env, { temporal: { tls: { caFile: certs.caFile }, apiKey: API_KEY } });
   assert.deepEqual(merged.temporal.tls, { caFile: certs.caFile, serverName: 'from-env.test' });
   assert.equal(merged.temporal.apiKey, API_KEY);
@@ -73,13 +73,13 @@ void test('CLI flags become overrides: a path flag wins over its variable, --tem
   assert.deepEqual(connectionOverrides({ temporalTls: true }), { temporal: { tls: true } });
   const overrides = connectionOverrides({ temporalTlsCaPath: certs.caFile, temporalTlsServerName: 'temporal.test', authLevel: 'database' });
   assert.deepEqual(overrides, { surreal: { authLevel: 'database' }, temporal: { tls: { caFile: certs.caFile, serverName: 'temporal.test' } } });
-  const config = await fromEnv({ TEMPORAL_TLS_CA_PATH: certs.wrongCaFile, TEMPORAL_TLS_CERT_PATH: certs.clientCertFile, TEMPORAL_TLS_KEY_PATH: certs.clientKeyFile }, overrides);
+  const config = await fromEnv({ TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.wrongCaFile, TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCertFile, TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKeyFile }, overrides);
   assert.deepEqual(config.temporal.tls, { caFile: certs.caFile, certFile: certs.clientCertFile, keyFile: certs.clientKeyFile, serverName: 'temporal.test' });
 });
 
 void test('bad TLS settings fail with the source and key that named them', async () => {
   await assert.rejects(fromEnv({ TEMPORAL_TLS: 'yes' }), /^ConfigError: environment: TEMPORAL_TLS: expected true or false/);
-  await assert.rejects(fromEnv({ TEMPORAL_TLS_KEY_PATH: certs.clientKeyFile }), /environment: TEMPORAL_TLS_KEY_PATH: a client certificate needs both .*: set TEMPORAL_TLS_CERT_PATH too/);
+  await assert.rejects(fromEnv({ TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKeyFile }), /environment: TEMPORAL_TLS_CLIENT_KEY_PATH: a client certificate needs both .*: set TEMPORAL_TLS_CLIENT_CERT_PATH too/);
   assert.throws(
     () => configFromObject({ backends: BACKENDS, temporal: { tls: { certFile: certs.clientCertFile } } }),
     /object: temporal.tls.certFile: a client certificate needs both temporal.tls.certFile and temporal.tls.keyFile: set temporal.tls.keyFile too/,
@@ -90,7 +90,7 @@ void test('bad TLS settings fail with the source and key that named them', async
   );
   const notPem = path.join(dir, 'not.pem');
   await writeFile(notPem, 'hello');
-  await assert.rejects(fromEnv({ TEMPORAL_TLS_CA_PATH: notPem }), /TEMPORAL_TLS_CA_PATH: .*not\.pem holds no PEM certificate/);
+  await assert.rejects(fromEnv({ TEMPORAL_TLS_SERVER_CA_CERT_PATH: notPem }), /TEMPORAL_TLS_SERVER_CA_CERT_PATH: .*not\.pem holds no PEM certificate/);
   assert.throws(() => configFromObject({ backends: BACKENDS, temporal: { tls: { caFile: 5 } } }), /temporal.tls/);
   assert.throws(() => configFromObject({ backends: BACKENDS, temporal: { tls: { ca: 'x' } } }), /temporal.tls/);
 });
