@@ -167,3 +167,40 @@ void test('a PostgreSQL crash under Temporal: jobs in progress finish once it is
   for (const id of ids) assert.equal((await terminal(id, 180_000)).status, 'success', id);
   assert.deepEqual(ids.map((id) => backend.requestsFor(id).length), ids.map(() => 1));
 });
+
+void test('a runner without the client certificate is refused by Temporal at start with one clear line, exit 1', async () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...t.stack.runnerEnv, SPKY_JOB_CONFIG: JSON.stringify(t.jobConfig), NO_COLOR: '1' };
+  delete env.TEMPORAL_TLS_CLIENT_CERT_PATH;
+  delete env.TEMPORAL_TLS_CLIENT_KEY_PATH;
+  const run = await runProcess(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--worker-only'], env, 60_000);
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stderr, /^error: .*client certificate.*TEMPORAL_TLS_CLIENT_CERT_PATH/m);
+  assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+});
+
+void test('SurrealDB over wss:// with the stack CA works; without the CA the CLI says which variable to set', async () => {
+  const env = { ...t.stack.runnerEnv, SURREAL_URL: t.stack.addresses.surrealTls, SPKY_JOB_CONFIG: JSON.stringify(t.jobConfig), NO_COLOR: '1' };
+  const run = (extra: NodeJS.ProcessEnv, args: string[]) =>
+    runProcess(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { ...process.env, ...env, ...extra }, 60_000);
+  const deployed = await run({ SURREAL_CA_PATH: t.stack.tls.caFile }, ['schema', 'deploy']);
+  assert.equal(deployed.status, 0, deployed.stderr);
+  const listed = await run({ SURREAL_CA_PATH: t.stack.tls.caFile }, ['jobs', 'list', '--json']);
+  assert.equal(listed.status, 0, listed.stderr);
+  const refused = await run({}, ['jobs', 'list']);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /^error: .*SURREAL_CA_PATH/m);
+});
+
+void test('a database-level SurrealDB user signs in with SURREAL_AUTH_LEVEL=database; a wrong password is one line naming the level and user', async () => {
+  await t.db.query("DEFINE USER OVERWRITE jobs_operator ON DATABASE PASSWORD 'operator-pass-123' ROLES EDITOR");
+  const env = { ...t.stack.runnerEnv, SPKY_JOB_CONFIG: JSON.stringify(t.jobConfig), NO_COLOR: '1', SURREAL_AUTH_LEVEL: 'database', SURREAL_USER: 'jobs_operator' };
+  const run = (password: string) =>
+    runProcess(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'jobs', 'list', '--json'], { ...process.env, ...env, SURREAL_PASS: password }, 60_000);
+  const ok = await run('operator-pass-123');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.ok(JSON.parse(ok.stdout), ok.stdout);
+  const refused = await run('wrong-password');
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /^error: .*database.*jobs_operator/m);
+  assert.doesNotMatch(refused.stderr, /wrong-password/);
+});
