@@ -3,7 +3,8 @@
 // tens of minutes on 2 cores the first time). Later runs reuse them. PostgreSQL comes from
 // Debian's packages.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync, chmodSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT, TEMPORAL_UI_VERSION, TEMPORAL_VERSION, tools } from './layout.js';
 
@@ -77,15 +78,7 @@ export async function ensureStackTools(log: (line: string) => void): Promise<Bui
       },
       log,
     ),
-    await ensure(
-      'SurrealDB server',
-      tools.surreal,
-      () =>
-        run('cargo', ['build', '--release', '--locked', '--manifest-path', 'deploy/surreal-server/Cargo.toml'], {
-          env: { CARGO_TARGET_DIR: tools.surrealTarget },
-        }),
-      log,
-    ),
+    await ensure('SurrealDB server', tools.surreal, buildSurreal, log),
   );
   postgresBinDir();
   return reports;
@@ -98,4 +91,37 @@ function makeWritable(dir: string): void {
     if (entry.isDirectory()) makeWritable(full);
   }
   chmodSync(dir, statSync(dir).mode | 0o200);
+}
+
+/**
+ * The SurrealDB server: deploy/surreal-server (a `main` calling surrealdb-server's init()), built in
+ * a copy under .tools so the committed Cargo.lock stays as it is. surrealdb-server 3.0.3 does not
+ * compile with rustc 1.95 as published ("queries overflow the depth limit" laying out an async
+ * block): its lib.rs gets `#![recursion_limit = "256"]`, applied to a copy of the crate through
+ * cargo's [patch] table. Nothing else of the crate changes.
+ */
+async function buildSurreal(): Promise<void> {
+  const work = path.join(path.dirname(tools.surrealTarget), 'build');
+  rmSync(work, { recursive: true, force: true });
+  cpSync(path.join(ROOT, 'deploy/surreal-server'), work, { recursive: true });
+  const manifest = path.join(work, 'Cargo.toml');
+  await run('cargo', ['fetch', '--locked', '--manifest-path', manifest]);
+  const version = /surrealdb-server = \{ version = "=([^"]+)"/.exec(readFileSync(manifest, 'utf8'))?.[1];
+  const registry = path.join(process.env.CARGO_HOME ?? path.join(os.homedir(), '.cargo'), 'registry/src');
+  const source = readdirSync(registry)
+    .map((index) => path.join(registry, index, `surrealdb-server-${version}`))
+    .find((dir) => existsSync(dir));
+  if (!version || !source) throw new Error(`cannot find the surrealdb-server ${version ?? '?'} sources under ${registry} after cargo fetch`);
+  const patched = path.join(path.dirname(tools.surrealTarget), 'surrealdb-server-patched');
+  rmSync(patched, { recursive: true, force: true });
+  cpSync(source, patched, { recursive: true });
+  makeWritable(patched);
+  const lib = path.join(patched, 'src/lib.rs');
+  const text = readFileSync(lib, 'utf8');
+  if (!text.includes('recursion_limit')) {
+    writeFileSync(lib, text.replace('#![allow(deprecated)]', '#![allow(deprecated)]\n// Added by spooky-temporal\'s build: rustc 1.95 needs a deeper limit for the server\'s async blocks.\n#![recursion_limit = "256"]'));
+  }
+  await run('cargo', ['build', '--release', '--manifest-path', manifest, '--config', `patch.crates-io.surrealdb-server.path="${patched}"`], {
+    env: { CARGO_TARGET_DIR: tools.surrealTarget },
+  });
 }

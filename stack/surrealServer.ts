@@ -37,7 +37,7 @@ export function surrealProcess(options: {
       command: tools.surreal,
       args: ['start', '--log', 'warn', '--bind', `127.0.0.1:${options.port}`, ...tlsArgs, options.storage],
       // The password goes through the environment, not argv (argv is world-readable in `ps`).
-      env: { SURREAL_USER: options.credentials.username, SURREAL_PASS: options.credentials.password, SURREAL_UNAUTHENTICATED: 'false' },
+      env: { SURREAL_USER: options.credentials.username, SURREAL_PASS: options.credentials.password },
       port: options.port,
     },
     options.logsDir,
