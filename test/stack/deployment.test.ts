@@ -201,6 +201,6 @@ void test('a database-level SurrealDB user signs in with SURREAL_AUTH_LEVEL=data
   assert.ok(JSON.parse(ok.stdout), ok.stdout);
   const refused = await run('wrong-password');
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /^error: .*database.*jobs_operator/m);
+  assert.match(refused.stderr, /^error: .*jobs_operator.*database main\/main/m);
   assert.doesNotMatch(refused.stderr, /wrong-password/);
 });

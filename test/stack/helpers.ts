@@ -25,7 +25,7 @@ export interface TestStack {
 }
 
 export function stackJobConfig(backend: TestBackend): unknown[] {
-  return [{ name: 'api', table: 'job', base_url: backend.url, auth_token: TEST_TOKEN, spec: TEST_SPEC, timeout: 5, concurrency: 10, backoff_base_ms: 200, backoff_max_ms: 2_000 }];
+  return [{ name: 'api', table: 'job', base_url: backend.url, auth_token: TEST_TOKEN, spec: TEST_SPEC, timeout: 30, concurrency: 10, backoff_base_ms: 200, backoff_max_ms: 2_000 }];
 }
 
 export async function startTestStack(backend: TestBackend, log: (line: string) => void): Promise<TestStack> {
