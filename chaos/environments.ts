@@ -83,7 +83,14 @@ export async function stackEnvironment(options: { surrealStallMs: number; log: (
     password: stack.surreal.password,
   });
   await deploySchema(db, ['job']);
-  const restartLater = (later: FaultContext['later'], ms: number, start: () => Promise<void>) => later(sleep(ms).then(start));
+  // One fault at a time per server: a server is hit again only once it is back from the last one.
+  const back = { temporal: Promise.resolve(), surreal: Promise.resolve(), postgres: Promise.resolve() };
+  const crashAndRestart = async (server: keyof typeof back, later: FaultContext['later'], crash: () => Promise<void>, downMs: number, start: () => Promise<void>) => {
+    await back[server];
+    await crash();
+    back[server] = sleep(downMs).then(start);
+    later(back[server]);
+  };
   return {
     name: 'stack',
     db,
@@ -99,20 +106,14 @@ export async function stackEnvironment(options: { surrealStallMs: number; log: (
       }),
     faults: {
       /** SIGKILL of the Temporal server, restarted 1–3 s later (its state is in PostgreSQL). */
-      'restart-temporal': async ({ random, later }) => {
-        await stack.temporal.kill();
-        restartLater(later, 1_000 + random() * 2_000, () => stack.temporal.start(120_000));
-      },
+      'restart-temporal': ({ random, later }) =>
+        crashAndRestart('temporal', later, () => stack.temporal.kill(), 1_000 + random() * 2_000, () => stack.temporal.start(120_000)),
       /** SIGKILL of the SurrealDB server, restarted 1–3 s later on the same surrealkv files. */
-      'kill-surreal-server': async ({ random, later }) => {
-        await stack.surrealServer.kill();
-        restartLater(later, 1_000 + random() * 2_000, () => stack.surrealServer.start(60_000));
-      },
+      'kill-surreal-server': ({ random, later }) =>
+        crashAndRestart('surreal', later, () => stack.surrealServer.kill(), 1_000 + random() * 2_000, () => stack.surrealServer.start(60_000)),
       /** PostgreSQL crashes (every process quits at once: crash recovery at the next start) and is back 2–5 s later. */
-      'crash-postgres': async ({ random, later }) => {
-        await stack.postgres.crash();
-        restartLater(later, 2_000 + random() * 3_000, () => stack.postgres.start());
-      },
+      'crash-postgres': ({ random, later }) =>
+        crashAndRestart('postgres', later, () => stack.postgres.crash(), 2_000 + random() * 3_000, () => stack.postgres.start()),
       /** The network between the runners and SurrealDB forwards nothing for a while, connections stay open. */
       'network-stall': async ({ later }) => {
         stack.proxy.stall(options.surrealStallMs);

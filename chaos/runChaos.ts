@@ -275,8 +275,15 @@ async function run(options: ChaosOptions, started_: Started): Promise<ChaosRepor
         if (retried.has(jobId)) continue;
         const row = await jobs.get(jobId).catch(() => undefined);
         if (row?.status !== 'success' && row?.status !== 'failed') continue;
-        await persist(`retry ${jobId}`, () => jobs.retry(jobId));
+        // Marked first: a retry whose answer was lost (Temporal restarting) may have reset the row
+        // already, and a second one would then be refused (or, once it ended, run it twice).
         retried.add(jobId);
+        let attempted = false;
+        await persist(`retry ${jobId}`, async () => {
+          if (attempted && (await jobs.get(jobId))?.status !== 'success' && (await jobs.get(jobId))?.status !== 'failed') return;
+          attempted = true;
+          await jobs.retry(jobId);
+        });
       }
     }).catch((error: unknown) => log(`retry pass failed: ${(error as Error).message}`));
   }, 1_000);

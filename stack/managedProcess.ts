@@ -15,6 +15,12 @@ export interface ProcessSpec {
   port?: number;
 }
 
+/** Every child still running when this process exits (even on a crash) is killed, not orphaned. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export class ManagedProcess {
   #child: ChildProcess | undefined;
   #tail: string[] = [];
@@ -53,7 +59,11 @@ export class ManagedProcess {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    child.once('exit', () => log.end());
+    running.add(child);
+    child.once('exit', () => {
+      running.delete(child);
+      log.end();
+    });
     this.#child = child;
     if (this.spec.port !== undefined) {
       const exited = new Promise<never>((_, reject) =>
