@@ -1,7 +1,7 @@
 // PostgreSQL for Temporal's persistence: a cluster of its own under .stack/postgres, a
 // `temporal` superuser with a generated password (scram-sha-256), listening on 127.0.0.1 only.
 // As root the server runs as the `postgres` user (it refuses root).
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -67,6 +67,13 @@ export class Postgres {
   /** A crash: every server process quits at once, and the next start runs crash recovery. */
   async crash(): Promise<void> {
     await this.#run('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', '-t', '30', 'stop'], 60_000);
+  }
+
+  /** For an exit hook: stops the server at once, synchronously (a crashed run must not leave it running). */
+  stopNowSync(): void {
+    const file = path.join(this.#bin, 'pg_ctl');
+    const args = ['-D', this.dataDir, '-m', 'immediate', 'stop'];
+    spawnSync(asRoot ? 'runuser' : file, asRoot ? ['-u', 'postgres', '--', file, ...args] : args, { timeout: 10_000, stdio: 'ignore' });
   }
 
   /** The variables Temporal's schema tool and its config template read. */

@@ -60,7 +60,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const postgres = new Postgres(path.join(stateDir, 'postgres'), ports.postgres);
     await postgres.init();
     await postgres.start();
-    stops.push(() => postgres.stop());
+    // pg_ctl daemonises PostgreSQL: if this process dies without stop(), stop it on the way out.
+    const stopPostgresOnExit = () => postgres.stopNowSync();
+    process.once('exit', stopPostgresOnExit);
+    stops.push(async () => {
+      process.off('exit', stopPostgresOnExit);
+      await postgres.stop();
+    });
     await exec('sh', [path.join(ROOT, 'deploy/temporal-schema.sh')], { env: { ...process.env, ...postgres.env, TEMPORAL_SQL_TOOL: tools.temporalSqlTool }, timeout: 180_000 });
 
     const temporalAddress = `127.0.0.1:${ports.temporal}`;
