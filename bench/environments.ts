@@ -1,7 +1,7 @@
 // Where the bench runs: `dev` (the Temporal dev server on SQLite, the embedded SurrealDB engine
 // behind the chaos relay) or `stack` (Temporal on PostgreSQL with mTLS, the SurrealDB server).
 // The floor is measured on the same server in both, so the ratio compares like with like.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -15,6 +15,7 @@ import { JOB_SEARCH_ATTRIBUTES } from '../src/workflows/searchAttributes.js';
 import { ensureStackTools } from '../stack/buildTools.js';
 import { stackLayout } from '../stack/layout.js';
 import { startStack } from '../stack/startStack.js';
+import { sdkTls } from '../stack/temporalServer.js';
 
 export interface BenchEnvironment {
   name: 'dev' | 'stack';
@@ -53,11 +54,7 @@ export async function benchEnvironment(name: 'dev' | 'stack', log: (line: string
   const stack = await startStack({ layout: stackLayout(dir, 300), ui: false, log });
   const db = await openSurreal({ url: stack.addresses.surreal, namespace: 'bench', database: 'bench', username: stack.surreal.username, password: stack.surreal.password });
   await deploySchema(db, ['job']);
-  const tls = {
-    serverNameOverride: stack.tls.serverName,
-    serverRootCACertificate: readFileSync(stack.tls.caFile),
-    clientCertPair: { crt: readFileSync(stack.tls.certFile), key: readFileSync(stack.tls.keyFile) },
-  };
+  const tls = sdkTls(stack.tls);
   return {
     name,
     db,

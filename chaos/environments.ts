@@ -2,7 +2,7 @@
 // (SQLite) and the embedded SurrealDB engine behind our relay. `stack`: the production stack
 // (Temporal on PostgreSQL with mTLS, the SurrealDB server behind our TCP proxy), whose servers
 // are SIGKILLed and restarted. The runner faults (kill a worker, a bridge, ...) are the same on both.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -14,6 +14,7 @@ import { JOB_SEARCH_ATTRIBUTES } from '../src/workflows/searchAttributes.js';
 import { ensureStackTools } from '../stack/buildTools.js';
 import { stackLayout } from '../stack/layout.js';
 import { startStack, type Stack } from '../stack/startStack.js';
+import { sdkTls } from '../stack/temporalServer.js';
 import { startSurrealRelay } from './surrealRelay.js';
 
 export interface FaultContext {
@@ -96,14 +97,7 @@ export async function stackEnvironment(options: { surrealStallMs: number; log: (
     db,
     runnerEnv: stack.runnerEnv,
     connectTemporal: () =>
-      Connection.connect({
-        address: stack.addresses.temporal,
-        tls: {
-          serverNameOverride: stack.tls.serverName,
-          serverRootCACertificate: readFileSync(stack.tls.caFile),
-          clientCertPair: { crt: readFileSync(stack.tls.certFile), key: readFileSync(stack.tls.keyFile) },
-        },
-      }),
+      Connection.connect({ address: stack.addresses.temporal, tls: sdkTls(stack.tls) }),
     faults: {
       /** SIGKILL of the Temporal server, restarted 1–3 s later (its state is in PostgreSQL). */
       'restart-temporal': ({ random, later }) =>

@@ -2,6 +2,7 @@
 // from deploy/temporal/stack.yaml exactly as docker-compose starts it. Setup (namespace, search
 // attributes) runs deploy/temporal-setup.sh with our temporal CLI.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, tools } from './layout.js';
@@ -22,6 +23,15 @@ export function temporalTls(certsDir: string): TemporalTls {
     certFile: path.join(certsDir, 'client.pem'),
     keyFile: path.join(certsDir, 'client.key'),
     serverName: 'temporal.stack.test',
+  };
+}
+
+/** The same client certificate as the TypeScript SDK's `tls` option of Connection / NativeConnection. */
+export function sdkTls(tls: TemporalTls) {
+  return {
+    serverNameOverride: tls.serverName,
+    serverRootCACertificate: readFileSync(tls.caFile),
+    clientCertPair: { crt: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
   };
 }
 

@@ -1,7 +1,7 @@
 // The production stack for `npm run test:stack`: built once (.tools), started fresh in a temporary
 // state directory on ports +100 (beside a running `npm run stack`), with runner processes
 // (one bridge, two workers) and a real HTTP backend on 127.0.0.1.
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -9,6 +9,7 @@ import type { Surreal } from 'surrealdb';
 import type { RunnerProcess } from '../../chaos/processes.js';
 import { ensureStackTools } from '../../stack/buildTools.js';
 import { stackLayout } from '../../stack/layout.js';
+import { sdkTls } from '../../stack/temporalServer.js';
 import { deployStackSchema, stackRunners, startStack, type Stack } from '../../stack/startStack.js';
 import { openSurreal } from '../../src/db/connect.js';
 import { TEST_SPEC, TEST_TOKEN } from '../helpers/harness.js';
@@ -39,11 +40,7 @@ export async function startTestStack(backend: TestBackend, log: (line: string) =
   const db = await openSurreal({ url: stack.addresses.surreal, namespace: stack.surreal.namespace, database: stack.surreal.database, username: stack.surreal.username, password: stack.surreal.password });
   const connection = await Connection.connect({
     address: stack.addresses.temporal,
-    tls: {
-      serverNameOverride: stack.tls.serverName,
-      serverRootCACertificate: readFileSync(stack.tls.caFile),
-      clientCertPair: { crt: readFileSync(stack.tls.certFile), key: readFileSync(stack.tls.keyFile) },
-    },
+    tls: sdkTls(stack.tls),
   });
   return {
     stack,
