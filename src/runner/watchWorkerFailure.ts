@@ -33,7 +33,13 @@ export function watchWorkerFailure(
   }, CHECK_EVERY_MS);
   timer.unref();
   runs.forEach((run, i) => {
-    run.catch((error: unknown) => report({ taskQueue: workers[i]!.options.taskQueue, error: error instanceof Error ? error : new Error(String(error)) }));
+    run.catch((error: unknown) => {
+      // The rejection may be the SDK's own finalisation error ("Worker still in use"), not the cause:
+      // name the task queue, and say where the cause was logged.
+      const taskQueue = workers[i]!.options.taskQueue;
+      const message = error instanceof Error ? error.message : String(error);
+      report({ taskQueue, error: new Error(`the Temporal worker of task queue ${taskQueue} failed: ${message} (the SDK logged its cause as "Worker failed")`, { cause: error }) });
+    });
   });
   return () => {
     reported = true;
