@@ -5,20 +5,8 @@
 import { parseDuration } from './duration.js';
 import { idempotencyKeyProblem } from './config/jobLimits.js';
 import type { RetryStrategy } from './interfaces.js';
-import type { EnqueueOptions } from './jobsClient.js';
+import { checkFairnessKey, checkQueueName, priorityLevel, type EnqueueOptions, type Priority } from './enqueueOptions.js';
 import type { JobHandle } from './jobHandle.js';
-
-export const PRIORITY_NAMES = { critical: 1, high: 2, normal: 3, low: 4 } as const;
-export type PriorityName = keyof typeof PRIORITY_NAMES;
-/** A name, or 1 (first) … 5 (last); `normal` = 3. */
-export type Priority = PriorityName | 1 | 2 | 3 | 4 | 5;
-
-/** 1 … 5 from a priority name or number; throws a RangeError naming what is accepted. */
-export function priorityLevel(priority: Priority | string | number): number {
-  if (typeof priority === 'string' && priority in PRIORITY_NAMES) return PRIORITY_NAMES[priority as PriorityName];
-  if (typeof priority === 'number' && Number.isInteger(priority) && priority >= 1 && priority <= 5) return priority;
-  throw new RangeError(`unknown priority ${JSON.stringify(priority)}: expected critical, high, normal, low, or a number from 1 (first) to 5 (last)`);
-}
 
 /** Milliseconds from a number of ms or a duration such as `30s`, `5m`, `1h30m`; never negative. */
 function durationMs(value: number | string, what: string): number {
@@ -30,20 +18,6 @@ function durationMs(value: number | string, what: string): number {
     return parseDuration(value);
   } catch (error) {
     throw new RangeError(`${what}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-/** Queue names end up in task queue names and logs: keep them plain. */
-export function checkQueueName(name: string): void {
-  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(name)) {
-    throw new RangeError(`queue name ${JSON.stringify(name)}: expected 1–100 letters, digits, '_', '.' or '-', starting with a letter or digit`);
-  }
-}
-
-/** Fairness keys name a tenant; a long one is hashed to Temporal's 64 bytes by the bridge. */
-export function checkFairnessKey(key: string): void {
-  if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
-    throw new RangeError(`fairness key ${JSON.stringify(key)}: expected 1–255 characters, e.g. a tenant id`);
   }
 }
 

@@ -1,6 +1,7 @@
 // The jobs API with compile-time checks from `spooky-temporal types`: the backend, the POST
 // path and the payload must be what the backend's OpenAPI spec declares.
-import type { JobsClient, EnqueueOptions } from './jobsClient.js';
+import type { JobsClient } from './jobsClient.js';
+import type { EnqueueOptions } from './enqueueOptions.js';
 import type { JobHandle } from './jobHandle.js';
 import type { JobBuilder } from './jobBuilder.js';
 

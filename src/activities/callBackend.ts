@@ -7,24 +7,11 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { BackendConfig } from '../interfaces.js';
 import { resolveBackendUrl } from './resolveBackendUrl.js';
+import type { CallBackendInput, CallBackendOutcome } from './activityContract.js';
 import { isRetryableStatus, parseRetryAfterMs } from './classifyResponse.js';
 import { readBodyLimited, shortReason, toStoredResult } from './readBody.js';
 import { encodeHeaderValue, isPlainHeaderValue } from '../headerValue.js';
 import { MAX_TIMER_MS } from '../config/jobLimits.js';
-
-export interface CallBackendInput {
-  jobId: string;
-  backend: string;
-  path: string;
-  payload: unknown;
-  attempt: number;
-  idempotencyKey: string;
-  timeoutMs: number;
-}
-
-export type CallBackendOutcome =
-  | { ok: true; status: number; result: unknown }
-  | { ok: false; code: number | 'timeout' | 'invalid'; reason: string; retryable: boolean; retryAfterMs?: number };
 
 export async function callBackend(
   backend: BackendConfig,

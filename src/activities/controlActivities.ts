@@ -2,8 +2,8 @@
 // on a repeat), and retention deletes old finished rows.
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import type { Surreal } from 'surrealdb';
-import type { Priority } from '@temporalio/common';
-import type { JobErrorEntry, JobWorkflowInput, RetryStrategy } from '../interfaces.js';
+import type { JobErrorEntry } from '../interfaces.js';
+import type { ScheduledJobPrepared, ScheduledJobSpec } from './activityContract.js';
 import type { TableShape } from '../db/tableShape.js';
 import type { BackendRegistry } from '../runner/backendRegistry.js';
 import type { JobEvents } from '../runner/jobEvents.js';
@@ -13,23 +13,6 @@ import { createScheduledJob } from '../sql/createScheduledJob.js';
 import { failJob } from '../sql/failJob.js';
 import { scheduledJobKey } from '../schedules/scheduledJobId.js';
 import { pruneJobs, pruneJobsInSteps } from '../pruneJobs.js';
-
-/** What a schedule enqueues on each slot (the schedule action's argument). */
-export interface ScheduledJobSpec {
-  schedule: string;
-  table: string;
-  path: string;
-  payload: unknown;
-  maxRetries: number;
-  retryStrategy: RetryStrategy;
-  priority?: number;
-  queue?: string;
-  fairnessKey?: string;
-}
-
-export type ScheduledJobPrepared =
-  | { ok: true; jobId: string; created: boolean; workflowId: string; taskQueue: string; input: JobWorkflowInput; priority: Priority }
-  | { ok: false; jobId: string; reason: string };
 
 export interface ControlActivityDeps {
   db: () => Surreal;

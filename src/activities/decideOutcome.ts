@@ -2,7 +2,7 @@
 // or the end of the job. Pure, so the same rules hold in the activity and in unit tests.
 import type { JobErrorEntry, RetryStrategy } from '../interfaces.js';
 import { backoffDelayMs, nextWaitMs } from '../workflows/backoff.js';
-import type { CallBackendOutcome } from './callBackend.js';
+import type { CallBackendOutcome } from './activityContract.js';
 
 export interface RetryRules {
   attempt: number;

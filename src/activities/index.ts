@@ -7,8 +7,8 @@ import type { TableShapes } from '../db/tableShape.js';
 import type { JobEvents } from '../runner/jobEvents.js';
 import { failJob } from '../sql/failJob.js';
 import { missingTable } from '../db/missingTable.js';
-import { type CallBackendInput, type CallBackendOutcome } from './callBackend.js';
-import { callConfiguredBackend, runAttempt, type AttemptInput, type AttemptOutcome } from './runAttempt.js';
+import { callConfiguredBackend, runAttempt } from './runAttempt.js';
+import type { AttemptInput, AttemptOutcome, CallBackendInput, CallBackendOutcome, JobActivities } from './activityContract.js';
 import { createV1Activities } from './v1Activities.js';
 import { createControlActivities } from './controlActivities.js';
 import { withHeartbeats } from './heartbeats.js';
@@ -33,7 +33,7 @@ export interface ActivityDeps {
   scrub?: SecretScrubber;
 }
 
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): JobActivities {
   const shapeOf = async (table: string) => {
     try {
       return await deps.shapes.get(table);
@@ -96,6 +96,12 @@ async function failIfTableMissing<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
-export type JobActivities = ReturnType<typeof createActivities>;
-export type { AttemptInput, AttemptOutcome, CallBackendInput, CallBackendOutcome };
-export type { ScheduledJobSpec, ScheduledJobPrepared } from './controlActivities.js';
+export type {
+  AttemptInput,
+  AttemptOutcome,
+  CallBackendInput,
+  CallBackendOutcome,
+  JobActivities,
+  ScheduledJobSpec,
+  ScheduledJobPrepared,
+} from './activityContract.js';

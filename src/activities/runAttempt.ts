@@ -13,26 +13,12 @@ import { completeJob } from '../sql/completeJob.js';
 import { scheduleRetry } from '../sql/scheduleRetry.js';
 import { failJob } from '../sql/failJob.js';
 import { readAttemptState } from '../sql/readAttemptState.js';
-import { callBackend, type CallBackendInput, type CallBackendOutcome } from './callBackend.js';
-import { decideOutcome, waitBeforeRetry, type AttemptDecision, type RetryRules } from './decideOutcome.js';
+import { callBackend } from './callBackend.js';
+import type { AttemptInput, AttemptOutcome, CallBackendInput, CallBackendOutcome } from './activityContract.js';
+import { decideOutcome, waitBeforeRetry, type AttemptDecision } from './decideOutcome.js';
 import { recordedOutcome } from './recordedOutcome.js';
 import { withHeartbeats } from './heartbeats.js';
 import { shieldFromCancellation } from './activitySignal.js';
-
-export interface AttemptInput extends RetryRules {
-  jobId: string;
-  table: string;
-  run: number;
-  backend: string;
-  path: string;
-  payload: unknown;
-  idempotencyKey: string;
-  timeoutMs: number;
-}
-
-export type AttemptOutcome =
-  | (AttemptDecision & { repeated?: true })
-  | { kind: 'fenced'; rowStatus: string };
 
 export interface AttemptDeps {
   db: () => Surreal;

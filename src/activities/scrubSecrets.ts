@@ -2,7 +2,7 @@
 // recorded on the row or published as an event, and every activity's result and error before
 // Temporal writes them into the workflow history.
 import type { SecretScrubber } from '../redactSecrets.js';
-import type { CallBackendOutcome } from './callBackend.js';
+import type { CallBackendOutcome } from './activityContract.js';
 
 /** A backend may echo our headers (the token) in its body: scrub the reason and the stored result. */
 export function scrubOutcome(outcome: CallBackendOutcome, scrub: SecretScrubber): CallBackendOutcome {

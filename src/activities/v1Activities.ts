@@ -12,6 +12,7 @@ import { failJob } from '../sql/failJob.js';
 import { scheduleRetry } from '../sql/scheduleRetry.js';
 import { readAttemptState } from '../sql/readAttemptState.js';
 import { recordedOutcome } from './recordedOutcome.js';
+import type { ClaimResult, JobRef } from './activityContract.js';
 
 export interface MirrorDeps {
   db: () => Surreal;
@@ -19,13 +20,6 @@ export interface MirrorDeps {
   identity: string;
   events: JobEvents;
 }
-
-export interface JobRef {
-  jobId: string;
-  table: string;
-}
-
-export type ClaimResult = { claimed: true } | { claimed: false; status: string };
 
 export function createV1Activities(deps: MirrorDeps) {
   return {

@@ -1,9 +1,8 @@
 // From a pending row to the workflow's input, or the reason the row cannot run.
 // Everything a job needs is decided here, once: the workflow never reads the row.
 import type { Priority } from '@temporalio/common';
-import type { JobRow, JobWorkflowInput } from '../interfaces.js';
-import type { BackendRegistry } from '../runner/backendRegistry.js';
-import { decodePayload } from '../db/jobRow.js';
+import type { BackendConfig, JobRow, JobWorkflowInput } from '../interfaces.js';
+import { decodePayload } from '../payload.js';
 import { workflowIdFor } from '../workflows/workflowId.js';
 import { taskQueueFor } from '../runner/taskQueues.js';
 import { taskPriorityFor } from './taskPriority.js';
@@ -14,7 +13,17 @@ export type BuiltInput =
   | { ok: true; input: JobWorkflowInput; workflowId: string; taskQueue: string; priority: Priority }
   | { ok: false; reason: string };
 
-export function buildWorkflowInput(row: JobRow, registry: BackendRegistry): BuiltInput {
+/** What building an input needs from the configured backends (the config's BackendRegistry). */
+export interface BackendLookup {
+  byTable(table: string): BackendConfig | undefined;
+  /** Throws, saying why, when the backend does not declare the path. */
+  assertDeclaredPath(backend: string, path: string): void;
+  validatePayload(backend: string, path: string, payload: unknown): { ok: true } | { ok: false; reason: string };
+  /** Test hooks; unset in production. */
+  readonly workflowInputHooks: { continueAsNewAtEvents?: number };
+}
+
+export function buildWorkflowInput(row: JobRow, registry: BackendLookup): BuiltInput {
   const backend = registry.byTable(row.table);
   if (!backend) {
     return {

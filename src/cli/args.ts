@@ -1,5 +1,5 @@
 // Shared command-line options and value parsers (bad values → commander usage errors, exit 2).
-import { checkQueueName, priorityLevel } from '../jobBuilder.js';
+import { checkQueueName, priorityLevel } from '../enqueueOptions.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ConfigOverrides } from '../config/loadConfig.js';
 import { parseDuration } from '../duration.js';

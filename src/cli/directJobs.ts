@@ -1,6 +1,6 @@
 // JobsBackend over a JobsClient: SurrealDB directly, Temporal for kill/retry/clear --all.
 // Used by `jobs --url ...` (opens its own connections) and inside `dev` (borrows the runner's).
-import type { Priority } from '../jobBuilder.js';
+import type { Priority } from '../enqueueOptions.js';
 import { Client } from '@temporalio/client';
 import type { Surreal } from 'surrealdb';
 import type { RunnerConfig } from '../interfaces.js';

@@ -1,7 +1,7 @@
 // Pure formatting of jobs for humans: the list table, its footer, one job's details,
 // and the one-line outcomes of kill/retry/clear. No I/O; `now` and widths are passed in.
 import type { JobStatus, KillOutcome, RetryOutcome } from '../interfaces.js';
-import { PRIORITY_NAMES } from '../jobBuilder.js';
+import { PRIORITY_NAMES } from '../enqueueOptions.js';
 import type { ClearPreview, JobStats, JobView, QueueView } from './jobsBackend.js';
 import { formatDuration } from '../duration.js';
 import { NO_COLORS, displayWidth, padEnd, truncate, type Colors } from './output.js';

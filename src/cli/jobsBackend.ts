@@ -4,7 +4,7 @@
 import type { JobRow, JobStatus, KillOutcome, RetryOutcome, RetryStrategy } from '../interfaces.js';
 import type { ClearOptions, QueueStatus } from '../jobsClient.js';
 import type { ExpiredJob } from '../pruneJobs.js';
-import { decodePayload } from '../db/jobRow.js';
+import { decodePayload } from '../payload.js';
 import { workflowIdFor } from '../workflows/workflowId.js';
 
 export const JOB_STATUSES: readonly JobStatus[] = ['pending', 'processing', 'success', 'failed'];

@@ -8,7 +8,7 @@ import { configError, dotted, parseWith } from './configErrors.js';
 import { ConfigError } from '../errors.js';
 import { cronProblem, timeZoneProblem } from './cronExpression.js';
 import { RETENTION_SCHEDULE_NAME } from '../schedules/scheduledJobId.js';
-import { priorityLevel } from '../jobBuilder.js';
+import { priorityLevel } from '../enqueueOptions.js';
 
 export const SCHEDULE_DEFAULTS = {
   timezone: 'UTC',

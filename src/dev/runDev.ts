@@ -9,7 +9,7 @@ import { freePort, startDevServer, type DevServer } from '../temporal/devServer.
 import { JOB_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes.js';
 import { createRunner, type Runner } from '../runner/createRunner.js';
 import { silentLogger } from '../logger.js';
-import { startExampleBackend, type ExampleBackend } from '../../examples/backend.js';
+import { startExampleBackend, type ExampleBackend } from './exampleBackend.js';
 import type { JobEvent } from '../runner/jobEvents.js';
 import { packageRoot } from './packageRoot.js';
 

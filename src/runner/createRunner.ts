@@ -29,7 +29,7 @@ import { getWorkflowBundle } from './workflowBundle.js';
 import { DEFAULT_QUEUE } from './taskQueues.js';
 import { SchedulesClient } from '../schedules/schedulesClient.js';
 import { syncSchedules } from '../schedules/syncSchedules.js';
-import { checkQueueName } from '../jobBuilder.js';
+import { checkQueueName } from '../enqueueOptions.js';
 
 export type RunnerMode = 'all' | 'bridge' | 'worker';
 

@@ -4,13 +4,14 @@
 // thread). Shutdown waits for in-flight HTTP calls: the grace time is at least the longest HTTP
 // timeout, so a deploy never burns an attempt. Then the calls are cancelled; an activity that
 // ignores its cancellation is abandoned after a few more seconds, so shutdown always ends.
-import { Runtime, Worker, DefaultLogger, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { BackendConfig } from '../interfaces.js';
 import type { ActivityDeps } from '../activities/index.js';
 import { createActivities } from '../activities/index.js';
 import { HEARTBEAT_EVERY_MS } from '../activities/heartbeats.js';
 import { DEFAULT_QUEUE, taskQueueFor } from './taskQueues.js';
 import { SlotWatch } from './slotWatch.js';
+import { installQuietRuntime } from '../temporal/quietRuntime.js';
 
 /** Extra time over the longest HTTP timeout before in-flight calls are cancelled at shutdown. */
 const SHUTDOWN_SLACK_MS = 5_000;
@@ -28,20 +29,6 @@ export interface WorkerOptions {
   identity: string;
   /** Longest allowed row timeout override, when any backend has timeoutOverridable. Default 300 s. */
   maxOverrideTimeoutSeconds?: number;
-}
-
-let runtimeInstalled = false;
-
-/** The SDK logs every poll at INFO; keep warnings and errors only. Must run before the first worker. */
-export function installQuietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    // Signals are handled by our own shutdown path (stop the bridge first, then the workers).
-    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-  } catch {
-    // Already installed by the embedding app: keep theirs.
-  }
 }
 
 /** How long a worker of this backend drains at shutdown before cancelling calls in flight, ms. */

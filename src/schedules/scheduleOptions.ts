@@ -7,7 +7,7 @@ import type { Priority } from '@temporalio/common';
 import type { JobScheduleConfig, OverlapPolicyName, RetentionConfig, RunnerConfig } from '../interfaces.js';
 import { CONFIG_DEFAULTS } from '../config/schema.js';
 import { DEFAULT_QUEUE, taskQueueFor } from '../runner/taskQueues.js';
-import type { ScheduledJobSpec } from '../activities/controlActivities.js';
+import type { ScheduledJobSpec } from '../activities/activityContract.js';
 import { RETENTION_SCHEDULE_ID, RETENTION_SCHEDULE_NAME, scheduleIdFor } from './scheduledJobId.js';
 import { JOB_BACKEND, JOB_PATH, JOB_TABLE } from '../workflows/searchAttributes.js';
 

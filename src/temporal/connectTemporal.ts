@@ -3,7 +3,7 @@
 // was tried and how to fix it: a TCP probe, then a TLS handshake probe, then the SDK.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { installQuietRuntime } from '../runner/createWorkers.js';
+import { installQuietRuntime } from './quietRuntime.js';
 import { probeTcp, splitHostPort } from '../probeTcp.js';
 import type { TemporalConnectionConfig } from '../interfaces.js';
 import { UnreachableError } from '../errors.js';

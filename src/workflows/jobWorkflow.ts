@@ -15,7 +15,7 @@ import {
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { JobActivities, CallBackendOutcome } from '../activities/index.js';
+import type { JobActivities, CallBackendOutcome } from '../activities/activityContract.js';
 import type { JobErrorEntry, JobStatus, JobWorkflowInput, JobWorkflowResult } from '../interfaces.js';
 import { backoffDelayMs, nextWaitMs } from './backoff.js';
 import { JOB_STATUS } from './searchAttributes.js';

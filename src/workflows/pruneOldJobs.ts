@@ -2,7 +2,7 @@
 // In short local steps (each at most a few DELETE batches, on this worker's own local slots), so
 // retention never holds one of the backend's HTTP slots for the minutes a large prune can take.
 import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { JobActivities } from '../activities/index.js';
+import type { JobActivities } from '../activities/activityContract.js';
 
 const prune = proxyActivities<JobActivities>({
   startToCloseTimeout: '30m',

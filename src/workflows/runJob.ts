@@ -20,7 +20,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AttemptOutcome, JobActivities } from '../activities/index.js';
+import type { AttemptOutcome, JobActivities } from '../activities/activityContract.js';
 import type { JobErrorEntry, JobStatus, JobWorkflowInput, JobWorkflowResult } from '../interfaces.js';
 import { JOB_STATUS } from './searchAttributes.js';
 

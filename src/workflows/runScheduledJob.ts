@@ -17,7 +17,7 @@ import {
   WorkflowIdReusePolicy,
   defineSearchAttributeKey,
 } from '@temporalio/common';
-import type { JobActivities, ScheduledJobSpec } from '../activities/index.js';
+import type { JobActivities, ScheduledJobSpec } from '../activities/activityContract.js';
 import type { JobWorkflowResult } from '../interfaces.js';
 import { jobStartOptions } from './jobStartOptions.js';
 import type { runJob } from './runJob.js';

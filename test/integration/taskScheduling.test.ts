@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import type { Surreal } from 'surrealdb';
 import type { DevServer } from '../../src/temporal/devServer.js';
 import type { Runner } from '../../src/runner/createRunner.js';
-import type { EnqueueOptions } from '../../src/jobsClient.js';
+import type { EnqueueOptions } from '../../src/enqueueOptions.js';
 import { startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { openTestDb, sleep, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
 

@@ -2,8 +2,9 @@
 // is accepted, and nothing is enqueued.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { JobBuilder, priorityLevel } from '../../src/jobBuilder.js';
-import type { EnqueueOptions } from '../../src/jobsClient.js';
+import { JobBuilder } from '../../src/jobBuilder.js';
+import { priorityLevel } from '../../src/enqueueOptions.js';
+import type { EnqueueOptions } from '../../src/enqueueOptions.js';
 import type { JobHandle } from '../../src/jobHandle.js';
 
 function builder(): { b: JobBuilder; sent: EnqueueOptions[] } {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodePayload, parseJobRow } from '../../src/db/jobRow.js';
+import { parseJobRow } from '../../src/db/jobRow.js';
+import { decodePayload } from '../../src/payload.js';
 import { workflowIdFor, jobIdOfWorkflowId } from '../../src/workflows/workflowId.js';
 import { toStoredResult } from '../../src/activities/readBody.js';
 

@@ -7,7 +7,7 @@ import { ConfigError } from '../../errors.js';
 import { colorsFor } from '../output.js';
 import { scheduleActionLine, scheduleTableLines } from '../formatSchedules.js';
 import { OVERLAP_POLICIES } from '../../config/scheduleConfig.js';
-import { priorityLevel } from '../../jobBuilder.js';
+import { priorityLevel } from '../../enqueueOptions.js';
 import { openSchedules, type SchedulesTargetOptions } from '../schedulesTarget.js';
 import type { SchedulesClient } from '../../schedules/schedulesClient.js';
 
