@@ -50,5 +50,5 @@ USER node
 
 # No HEALTHCHECK: the runner serves no port (it only connects out to SurrealDB and Temporal);
 # compose adds one for the example backend, which does.
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+ENTRYPOINT ["node", "dist/src/app/cli/main.js"]
 CMD ["start"]

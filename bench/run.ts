@@ -20,8 +20,8 @@ import pLimit from 'p-limit';
 import { COUNTING_BACKEND_PATHS, startCountingBackend } from '../chaos/countingBackend.js';
 import { RunnerProcess } from '../chaos/processes.js';
 import { benchEnvironment } from './environments.js';
-import { silentLogger } from '../src/logger.js';
-import { createRunner } from '../src/runner/createRunner.js';
+import { silentLogger } from '../src/adapters/logger.js';
+import { createRunner } from '../src/app/runner/createRunner.js';
 import { latencySvg, percentile, round } from './stats.js';
 
 const { values: flags } = parseArgs({

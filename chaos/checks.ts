@@ -1,8 +1,8 @@
 // What the chaos run proves, computed from what was observed: the rows, every request the
 // backend received, when kills returned, and each job's workflow outcome. Pure.
 import { isDeepStrictEqual } from 'node:util';
-import type { JobRow } from '../src/interfaces.js';
-import { workflowIdFor } from '../src/workflows/workflowId.js';
+import type { JobRow } from '../src/core/interfaces.js';
+import { workflowIdFor } from '../src/core/workflowId.js';
 import type { CountedRequest } from './countingBackend.js';
 
 export type WorkflowOutcome =

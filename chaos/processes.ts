@@ -31,7 +31,7 @@ export class RunnerProcess {
 
   start(): void {
     if (this.running) return;
-    const args = this.compiled ? ['dist/src/cli/main.js', 'start'] : ['--import', 'tsx', 'src/cli/main.ts', 'start'];
+    const args = this.compiled ? ['dist/src/app/cli/main.js', 'start'] : ['--import', 'tsx', 'src/app/cli/main.ts', 'start'];
     if (this.mode !== 'both') args.push(this.mode === 'bridge' ? '--bridge-only' : '--worker-only');
     args.push('--identity', this.name, '--reconcile-interval', String(this.reconcileIntervalMs), '--connect-attempts', '60', ...this.extraArgs);
     // Logs go to stdout (pino), crashes to stderr: keep the last of both.

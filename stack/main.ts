@@ -50,7 +50,7 @@ spooky-temporal production stack is up (${Math.round((Date.now() - t0) / 1000)} 
   logs                .stack/logs/
 
 Enqueue a job from another terminal:
-  ${cli} npx tsx src/cli/main.ts jobs enqueue api /spookify '{"id":"thread:1"}'
+  ${cli} npx tsx src/app/cli/main.ts jobs enqueue api /spookify '{"id":"thread:1"}'
 
 Ctrl-C stops everything.`);
 

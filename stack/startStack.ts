@@ -156,7 +156,7 @@ export function stackRunners(
 
 /** `spooky-temporal schema deploy` against the stack, as the compose stack's `schema` service runs it. */
 export async function deployStackSchema(stack: Stack, jobConfig: unknown[]): Promise<void> {
-  await exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'schema', 'deploy'], {
+  await exec(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'schema', 'deploy'], {
     cwd: ROOT,
     env: { ...process.env, ...stack.runnerEnv, SPKY_JOB_CONFIG: JSON.stringify(jobConfig) },
     timeout: 60_000,

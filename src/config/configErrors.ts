@@ -1,7 +1,7 @@
 // Turns zod issues into ConfigError messages (source + dotted key + what was expected), with
 // every known secret redacted so no message can leak a token or password.
 import type { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 
 /** String values under secret-looking keys, so they can be redacted from any message. */
 export function collectSecrets(value: unknown, into: string[] = []): string[] {

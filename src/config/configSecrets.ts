@@ -1,6 +1,6 @@
-// Every secret a runner's config holds, for the scrubber (src/redactSecrets.ts): each backend's
+// Every secret a runner's config holds, for the scrubber (src/core/redactSecrets.ts): each backend's
 // token, the SurrealDB password, `user:password` (its base64 is a Basic header) and the Temporal API key.
-import type { RunnerConfig } from '../interfaces.js';
+import type { RunnerConfig } from '../core/interfaces.js';
 
 export function configSecrets(config: Pick<RunnerConfig, 'backends' | 'surreal'> & { temporal?: Pick<RunnerConfig['temporal'], 'apiKey'> }): string[] {
   const { username, password } = config.surreal;

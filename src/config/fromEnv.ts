@@ -2,8 +2,8 @@
 // validates with zod and maps its snake_case keys onto BackendConfig.
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
-import type { BackendConfig } from '../interfaces.js';
+import { ConfigError } from '../core/errors.js';
+import type { BackendConfig } from '../core/interfaces.js';
 import { collectSecrets, parseWith } from './configErrors.js';
 import { checkPathPolicy, checkUnique, finishBackend } from './normaliseBackends.js';
 

@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
-import type { BackendConfig } from '../interfaces.js';
+import { ConfigError } from '../core/errors.js';
+import type { BackendConfig } from '../core/interfaces.js';
 import { collectSecrets, parseWith } from './configErrors.js';
 import { checkPathPolicy, checkUnique, finishBackend } from './normaliseBackends.js';
 import {

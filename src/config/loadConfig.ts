@@ -15,7 +15,7 @@
 // fromSp00kyYml.ts, fromEnv.ts (sources), normaliseBackends.ts, resolveConnections.ts; this file composes them.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { BackendConfig, RetentionConfig, RunnerConfig } from '../interfaces.js';
+import type { BackendConfig, RetentionConfig, RunnerConfig } from '../core/interfaces.js';
 import { collectSecrets, configError, parseWith } from './configErrors.js';
 import { readJobConfigEnv } from './fromEnv.js';
 import { readYml } from './fromSp00kyYml.js';

@@ -2,10 +2,10 @@
 // programmatic (camelCase) backend list used by configFromObject and overrides.
 import path from 'node:path';
 import { z } from 'zod';
-import type { BackendConfig, JobLimits } from '../interfaces.js';
+import type { BackendConfig, JobLimits } from '../core/interfaces.js';
 import { configError, dotted, parseWith } from './configErrors.js';
 import { objectBackend } from './schema.js';
-import { LIMIT_DEFAULTS } from './jobLimits.js';
+import { LIMIT_DEFAULTS } from '../core/jobLimits.js';
 
 /** Fills the defaults every source shares: the task queue and each limit not given. */
 export function finishBackend(

@@ -5,8 +5,8 @@ import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../errors.js';
-import { templateRegex } from '../pathTemplate.js';
+import { ConfigError } from '../core/errors.js';
+import { templateRegex } from '../core/pathTemplate.js';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export sits on `.default`.
 const Ajv = AjvModule.default;

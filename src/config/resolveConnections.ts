@@ -1,7 +1,7 @@
 // Resolves the SurrealDB and Temporal connections, taking each value from the first source
 // that sets it (overrides > environment > sp00ky.yml > defaults) and remembering which one for errors.
 // The environment variables of Temporal's TLS are the `temporal` CLI's own.
-import type { SurrealConnectionConfig, TemporalConnectionConfig, TemporalTlsConfig } from '../interfaces.js';
+import type { SurrealConnectionConfig, TemporalConnectionConfig, TemporalTlsConfig } from '../core/interfaces.js';
 import { configError } from './configErrors.js';
 import type { SurrealBlock } from './fromSp00kyYml.js';
 import { CONFIG_DEFAULTS, SURREAL_AUTH_LEVELS, type SurrealInput, type TemporalInput } from './schema.js';

@@ -2,13 +2,13 @@
 // cron jobs on Temporal Schedules, and the removal of old finished rows. Every problem is a
 // ConfigError naming the schedule and the field.
 import { z } from 'zod';
-import type { BackendConfig, JobScheduleConfig, OverlapPolicyName, RetentionConfig } from '../interfaces.js';
-import { parseDuration } from '../duration.js';
+import type { BackendConfig, JobScheduleConfig, OverlapPolicyName, RetentionConfig } from '../core/interfaces.js';
+import { parseDuration } from '../core/duration.js';
 import { configError, dotted, parseWith } from './configErrors.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import { cronProblem, timeZoneProblem } from './cronExpression.js';
-import { RETENTION_SCHEDULE_NAME } from '../schedules/scheduledJobId.js';
-import { priorityLevel } from '../enqueueOptions.js';
+import { RETENTION_SCHEDULE_NAME } from '../core/scheduledJobId.js';
+import { priorityLevel } from '../core/enqueueOptions.js';
 
 export const SCHEDULE_DEFAULTS = {
   timezone: 'UTC',

@@ -1,9 +1,9 @@
 // Defaults, the zod field validators shared by every config source, and the schema of the
 // programmatic config object: one place so sp00ky.yml, SPKY_JOB_CONFIG and code agree on rules.
 import { z } from 'zod';
-import { parseDuration } from '../duration.js';
-import { MAX_DELAY_LIMIT_MS, MAX_TIMEOUT_SECONDS } from './jobLimits.js';
-import { allowedPathEntryProblem } from '../pathTemplate.js';
+import { parseDuration } from '../core/duration.js';
+import { MAX_DELAY_LIMIT_MS, MAX_TIMEOUT_SECONDS } from '../core/jobLimits.js';
+import { allowedPathEntryProblem } from '../core/pathTemplate.js';
 
 export const CONFIG_DEFAULTS = {
   table: 'job',

@@ -2,9 +2,9 @@
 // stdin (so both processes start at the same moment), then enqueues `count` jobs at once with
 // one idempotency key and prints their ids as JSON. Args: url, config JSON, key, count.
 import { once } from 'node:events';
-import { openSurreal } from '../../src/db/connect.js';
-import { silentLogger } from '../../src/logger.js';
-import { createRunner } from '../../src/runner/createRunner.js';
+import { openSurreal } from '../../src/adapters/db/connect.js';
+import { silentLogger } from '../../src/adapters/logger.js';
+import { createRunner } from '../../src/app/runner/createRunner.js';
 
 const [url, configJson, key, count] = process.argv.slice(2) as [string, string, string, string];
 const db = await openSurreal({ url, namespace: 'test', database: 'handles' });

@@ -3,14 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { StringRecordId, type Surreal } from 'surrealdb';
-import { openSurreal } from '../../src/db/connect.js';
-import { startDevServer, type DevServer } from '../../src/temporal/devServer.js';
-import { JOB_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes.js';
-import { createRunner, type Runner, type RunnerOptions } from '../../src/runner/createRunner.js';
-import { getWorkflowBundle } from '../../src/runner/workflowBundle.js';
-import { silentLogger } from '../../src/logger.js';
+import { openSurreal } from '../../src/adapters/db/connect.js';
+import { startDevServer, type DevServer } from '../../src/adapters/temporal/devServer.js';
+import { JOB_SEARCH_ATTRIBUTES } from '../../src/core/searchAttributes.js';
+import { createRunner, type Runner, type RunnerOptions } from '../../src/app/runner/createRunner.js';
+import { getWorkflowBundle } from '../../src/orchestration/worker/workflowBundle.js';
+import { silentLogger } from '../../src/adapters/logger.js';
 import type { ConfigObject } from '../../src/config/loadConfig.js';
-import type { JobRow } from '../../src/interfaces.js';
+import type { JobRow } from '../../src/core/interfaces.js';
 
 export const TEST_SPEC = fileURLToPath(new URL('../fixtures/jobs-openapi.yml', import.meta.url));
 export const TEST_TOKEN = 'test-secret-token-123';

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Surreal } from 'surrealdb';
-import type { DevServer } from '../../src/temporal/devServer.js';
-import type { Runner } from '../../src/runner/createRunner.js';
-import { ERRORS_KEPT_ON_ROW } from '../../src/sql/setClause.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
+import type { Runner } from '../../src/app/runner/createRunner.js';
+import { ERRORS_KEPT_ON_ROW } from '../../src/adapters/sql/setClause.js';
 import { startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { insertJob, openTestDb, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
 

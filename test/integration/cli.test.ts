@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../src/temporal/devServer.js';
+import { freePort } from '../../src/adapters/temporal/devServer.js';
 import { runProcess, type Run } from '../helpers/runProcess.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
+const MAIN = path.join(ROOT, 'src/app/cli/main.ts');
 const NODE_ARGS = ['--import', 'tsx', MAIN];
 
 let dataDir: string;
@@ -345,8 +345,8 @@ void test('clear deletes finished jobs per table and keeps pending ones; --all a
  */
 async function seedJobs(url: string, rows: { status: string; agoMs: number }[]): Promise<string[]> {
   const script = `
-    const { openSurreal } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'src/db/connect.ts')).href)});
-    const { deploySchema } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'src/db/deploySchema.ts')).href)});
+    const { openSurreal } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'src/adapters/db/connect.ts')).href)});
+    const { deploySchema } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'src/adapters/db/deploySchema.ts')).href)});
     const [url, json] = process.argv.slice(1);
     const db = await openSurreal({ url, namespace: 'main', database: 'main' });
     await deploySchema(db, ['job']);

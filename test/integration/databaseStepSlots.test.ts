@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Surreal } from 'surrealdb';
-import type { DevServer } from '../../src/temporal/devServer.js';
-import type { Runner } from '../../src/runner/createRunner.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
+import type { Runner } from '../../src/app/runner/createRunner.js';
 import { startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { insertJob, openTestDb, startRunner, startTemporal, testConfig, waitFor } from '../helpers/harness.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Connection } from '@temporalio/client';
-import { freePort, startDevServer, type DevServer } from '../../src/temporal/devServer.js';
+import { freePort, startDevServer, type DevServer } from '../../src/adapters/temporal/devServer.js';
 
 /** Asserts the namespace answers and JobStatus is a registered Keyword attribute. */
 async function assertServes(server: DevServer): Promise<void> {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { StringRecordId, type Surreal } from 'surrealdb';
-import type { DevServer } from '../../src/temporal/devServer.js';
-import { openSurreal } from '../../src/db/connect.js';
-import { deploySchema } from '../../src/db/deploySchema.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
+import { openSurreal } from '../../src/adapters/db/connect.js';
+import { deploySchema } from '../../src/adapters/db/deploySchema.js';
 import { startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { insertJob, openTestDb, sleep, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
 

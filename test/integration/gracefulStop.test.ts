@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Surreal } from 'surrealdb';
-import type { DevServer } from '../../src/temporal/devServer.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
 import { json, startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { insertJob, openTestDb, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
 

@@ -11,14 +11,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StringRecordId } from 'surrealdb';
 import { startSurrealRelay, type SurrealRelay } from '../../chaos/surrealRelay.js';
-import { findTemporalCli } from '../../src/temporal/findTemporalCli.js';
-import type { DevServer } from '../../src/temporal/devServer.js';
+import { findTemporalCli } from '../../src/adapters/temporal/findTemporalCli.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
 import { startTestBackend, json, type TestBackend } from '../helpers/backend.js';
 import { insertJob, startTemporal, waitFor } from '../helpers/harness.js';
 import { runProcess, type Run } from '../helpers/runProcess.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
+const MAIN = path.join(ROOT, 'src/app/cli/main.ts');
 // Planted secrets, with characters that change under URL and base64 encoding.
 const TOKEN = 'tok_echo/5a4b+3c2d=1e0f9g8h';
 const DB_PASSWORD = 'db-pass/7y6t+5r4e3w';

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import proto from '@temporalio/proto';
 import { startSurrealRelay, type SurrealRelay } from '../../chaos/surrealRelay.js';
-import { openSurreal } from '../../src/db/connect.js';
-import type { DevServer } from '../../src/temporal/devServer.js';
+import { openSurreal } from '../../src/adapters/db/connect.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
 import { json, startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { TEST_SPEC, TEST_TOKEN, insertJob, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
 
@@ -89,7 +89,7 @@ void test('SIGTERM ends a worker process within its grace time while its activit
     TEMPORAL_ADDRESS: temporal.address,
     LOG_LEVEL: 'info',
   };
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'start', '--worker-only', '--identity', 'hung-worker', '--db-timeout', '600000'];
+  const args = ['--import', 'tsx', 'src/app/cli/main.ts', 'start', '--worker-only', '--identity', 'hung-worker', '--db-timeout', '600000'];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

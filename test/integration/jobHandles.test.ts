@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { StringRecordId, type Surreal } from 'surrealdb';
 import { startSurrealRelay, type SurrealRelay } from '../../chaos/surrealRelay.js';
-import { openSurreal } from '../../src/db/connect.js';
-import { InvalidJobError, JobFailedError, JobKilledError, JobNotFoundError, WaitTimeoutError } from '../../src/errors.js';
-import { createRunner, type Runner } from '../../src/runner/createRunner.js';
-import { silentLogger } from '../../src/logger.js';
-import type { DevServer } from '../../src/temporal/devServer.js';
-import type { JobLifecycleEvent, JobLifecycleEventName } from '../../src/runner/jobEvents.js';
+import { openSurreal } from '../../src/adapters/db/connect.js';
+import { InvalidJobError, JobFailedError, JobKilledError, JobNotFoundError, WaitTimeoutError } from '../../src/core/errors.js';
+import { createRunner, type Runner } from '../../src/app/runner/createRunner.js';
+import { silentLogger } from '../../src/adapters/logger.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
+import type { JobLifecycleEvent, JobLifecycleEventName } from '../../src/core/jobEvents.js';
 import { json, startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { sleep, startRunner, startTemporal, testConfig, waitFor } from '../helpers/harness.js';
 

@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Surreal } from 'surrealdb';
-import type { DevServer } from '../../src/temporal/devServer.js';
-import type { Runner } from '../../src/runner/createRunner.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
+import type { Runner } from '../../src/app/runner/createRunner.js';
 import { json, startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { insertJob, openTestDb, startRunner, startTemporal, testConfig, TEST_TOKEN, waitForTerminal, sleep } from '../helpers/harness.js';
-import { workflowIdFor } from '../../src/workflows/workflowId.js';
-import { freePort } from '../../src/temporal/devServer.js';
-import { JOB_STATUS } from '../../src/workflows/searchAttributes.js';
+import { workflowIdFor } from '../../src/core/workflowId.js';
+import { freePort } from '../../src/adapters/temporal/devServer.js';
+import { JOB_STATUS } from '../../src/core/searchAttributes.js';
 
 let temporal: DevServer;
 let backend: TestBackend;

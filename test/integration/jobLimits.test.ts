@@ -7,10 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { RecordId, StringRecordId, type Surreal } from 'surrealdb';
-import type { DevServer } from '../../src/temporal/devServer.js';
-import type { Runner } from '../../src/runner/createRunner.js';
-import type { JobEvent } from '../../src/runner/jobEvents.js';
-import { InvalidJobError } from '../../src/errors.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
+import type { Runner } from '../../src/app/runner/createRunner.js';
+import type { JobEvent } from '../../src/core/jobEvents.js';
+import { InvalidJobError } from '../../src/core/errors.js';
 import { startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { insertJob, openTestDb, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
 

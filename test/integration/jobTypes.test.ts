@@ -21,7 +21,7 @@ void test('the generated types make jobs.run check the backend, the path and the
       `apps:\n  api:\n    type: backend\n    spec: ${path.join(ROOT, 'test/fixtures/jobs-openapi.yml')}\n    baseUrl: http://127.0.0.1:1/\n    method: { type: outbox, table: job }\n`,
     );
     const out = path.join(dir, 'spooky-jobs.d.ts');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'types', '--config', config, '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'types', '--config', config, '--out', out], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /typed backends api/);
     assert.match(readFileSync(out, 'utf8'), /export interface SpookyJobPayloads/);
@@ -30,8 +30,8 @@ void test('the generated types make jobs.run check the backend, the path and the
     writeFileSync(
       consumer,
       [
-        `import { typedJobs } from '${path.join(ROOT, 'src/typedJobs.js')}';`,
-        `import type { JobsClient } from '${path.join(ROOT, 'src/jobsClient.js')}';`,
+        `import { typedJobs } from '${path.join(ROOT, 'src/app/jobs/typedJobs.js')}';`,
+        `import type { JobsClient } from '${path.join(ROOT, 'src/app/jobs/jobsClient.js')}';`,
         `import type { SpookyJobPayloads } from './spooky-jobs.js';`,
         `declare const client: JobsClient;`,
         `const jobs = typedJobs<SpookyJobPayloads>(client);`,
@@ -60,7 +60,7 @@ void test('the generated types compile for a spec whose path templates overlap l
   const dir = mkdtempSync(path.join(tmpdir(), 'spooky-types-'));
   try {
     const out = path.join(dir, 'spooky-jobs.d.ts');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'types', '--config', 'test/fixtures/sp00ky.yml', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'types', '--config', 'test/fixtures/sp00ky.yml', '--out', out], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     assert.match(readFileSync(out, 'utf8'), /\[path: `\/users\/\$\{string\}`\]/);
     const program = ts.createProgram([out], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, types: [] });

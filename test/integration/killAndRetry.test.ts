@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { StringRecordId, type Surreal } from 'surrealdb';
-import type { DevServer } from '../../src/temporal/devServer.js';
-import type { Runner } from '../../src/runner/createRunner.js';
-import { JobStateError } from '../../src/errors.js';
-import { workflowIdFor } from '../../src/workflows/workflowId.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
+import type { Runner } from '../../src/app/runner/createRunner.js';
+import { JobStateError } from '../../src/core/errors.js';
+import { workflowIdFor } from '../../src/core/workflowId.js';
 import { json, startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { insertJob, openTestDb, sleep, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
 

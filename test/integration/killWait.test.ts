@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 import type { Surreal } from 'surrealdb';
-import type { DevServer } from '../../src/temporal/devServer.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
 import { startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { insertJob, openTestDb, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
 

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Surreal } from 'surrealdb';
 import { startSurrealRelay, type SurrealRelay } from '../../chaos/surrealRelay.js';
-import { openSurreal } from '../../src/db/connect.js';
-import { deploySchema } from '../../src/db/deploySchema.js';
-import type { Runner } from '../../src/runner/createRunner.js';
-import type { DevServer } from '../../src/temporal/devServer.js';
+import { openSurreal } from '../../src/adapters/db/connect.js';
+import { deploySchema } from '../../src/adapters/db/deploySchema.js';
+import type { Runner } from '../../src/app/runner/createRunner.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
 import { startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { startRunner, startTemporal, testConfig, waitFor } from '../helpers/harness.js';
 

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { getWorkflowBundle } from '../../src/runner/workflowBundle.js';
+import { getWorkflowBundle } from '../../src/orchestration/worker/workflowBundle.js';
 
 const DIR = new URL('../fixtures/histories/', import.meta.url);
 const FIXTURES = readdirSync(DIR).filter((name) => name.endsWith('.json')).sort();
@@ -34,9 +34,9 @@ function patchIdsOf(history: History): string[] {
 }
 
 void test('every workflow of the bundle and every path of runJob has a recorded history', () => {
-  const index = readFileSync(new URL('../../src/workflows/index.ts', import.meta.url), 'utf8');
+  const index = readFileSync(new URL('../../src/orchestration/workflows/index.ts', import.meta.url), 'utf8');
   const exported = [...index.matchAll(/^export \{ (\w+) \} from/gm)].map((m) => m[1]!);
-  assert.ok(exported.length >= 4, `workflows exported by src/workflows/index.ts: ${exported.join(', ')}`);
+  assert.ok(exported.length >= 4, `workflows exported by src/orchestration/workflows/index.ts: ${exported.join(', ')}`);
   const recorded = new Set(FIXTURES.map((file) => workflowTypeOf(load(file))));
   for (const type of exported) assert.ok(recorded.has(type), `no recorded history of workflow ${type}: run npm run record-histories`);
 

@@ -7,11 +7,11 @@ import { after, before, beforeEach, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import type { Surreal } from 'surrealdb';
 import { configFromObject } from '../../src/config/loadConfig.js';
-import { deploySchema } from '../../src/db/deploySchema.js';
-import { escapeIdent, TableShapes } from '../../src/db/tableShape.js';
-import { JobsClient } from '../../src/jobsClient.js';
-import { ClearOptionsError, DEFAULT_PRUNE_BATCH_SIZE, pruneJobs, pruneJobsInSteps } from '../../src/pruneJobs.js';
-import { BackendRegistry } from '../../src/runner/backendRegistry.js';
+import { deploySchema } from '../../src/adapters/db/deploySchema.js';
+import { escapeIdent, TableShapes } from '../../src/adapters/db/tableShape.js';
+import { JobsClient } from '../../src/app/jobs/jobsClient.js';
+import { ClearOptionsError, DEFAULT_PRUNE_BATCH_SIZE, pruneJobs, pruneJobsInSteps } from '../../src/adapters/sql/pruneJobs.js';
+import { BackendRegistry } from '../../src/config/backendRegistry.js';
 import { openTestDb, TEST_SPEC } from '../helpers/harness.js';
 
 const NOW = new Date('2030-06-15T12:00:00.000Z');

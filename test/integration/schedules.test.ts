@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Surreal } from 'surrealdb';
-import type { DevServer } from '../../src/temporal/devServer.js';
-import type { Runner } from '../../src/runner/createRunner.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
+import type { Runner } from '../../src/app/runner/createRunner.js';
 import type { ConfigObject } from '../../src/config/loadConfig.js';
-import { ScheduleExistsError } from '../../src/errors.js';
+import { ScheduleExistsError } from '../../src/core/errors.js';
 import { startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { openTestDb, sleep, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
 

@@ -9,9 +9,9 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { StringRecordId, type Surreal } from 'surrealdb';
-import { deploySchema } from '../../src/db/deploySchema.js';
-import { readTableShape } from '../../src/db/tableShape.js';
-import { selectPendingJobs, type PendingCursor } from '../../src/sql/selectPendingJobs.js';
+import { deploySchema } from '../../src/adapters/db/deploySchema.js';
+import { readTableShape } from '../../src/adapters/db/tableShape.js';
+import { selectPendingJobs, type PendingCursor } from '../../src/adapters/sql/selectPendingJobs.js';
 import { openTestDb } from '../helpers/harness.js';
 
 const SEED_SCHEMA = fileURLToPath(new URL('../fixtures/seed-job-table.surql', import.meta.url));

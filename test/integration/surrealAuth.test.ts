@@ -6,9 +6,9 @@ import { after, before, test } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Surreal } from 'surrealdb';
-import { openSurreal, signInSurreal } from '../../src/db/connect.js';
-import { CredentialsRefusedError, TlsHandshakeError, UnreachableError } from '../../src/errors.js';
-import type { SurrealConnectionConfig } from '../../src/interfaces.js';
+import { openSurreal, signInSurreal } from '../../src/adapters/db/connect.js';
+import { CredentialsRefusedError, TlsHandshakeError, UnreachableError } from '../../src/core/errors.js';
+import type { SurrealConnectionConfig } from '../../src/core/interfaces.js';
 import { makeTestCerts, type TestCerts } from '../helpers/tlsCerts.js';
 import { startTlsProxy, type TlsProxy } from '../helpers/tlsProxy.js';
 

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { deploySchema } from '../../src/db/deploySchema.js';
-import { TableShapes } from '../../src/db/tableShape.js';
+import { deploySchema } from '../../src/adapters/db/deploySchema.js';
+import { TableShapes } from '../../src/adapters/db/tableShape.js';
 import { openTestDb, sleep } from '../helpers/harness.js';
 
 const SEED_SCHEMA = fileURLToPath(new URL('../fixtures/seed-job-table.surql', import.meta.url));

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Surreal } from 'surrealdb';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { DevServer } from '../../src/temporal/devServer.js';
-import { workflowIdFor } from '../../src/workflows/workflowId.js';
+import type { DevServer } from '../../src/adapters/temporal/devServer.js';
+import { workflowIdFor } from '../../src/core/workflowId.js';
 import { insertJob, openTestDb, sleep, startRunner, startTemporal, testConfig } from '../helpers/harness.js';
 
 let temporal: DevServer;

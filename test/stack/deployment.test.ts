@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { workflowIdFor } from '../../src/workflows/workflowId.js';
+import { workflowIdFor } from '../../src/core/workflowId.js';
 import { json, startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { runProcess } from '../helpers/runProcess.js';
 import { startTestStack, type TestStack } from './helpers.js';
@@ -67,7 +67,7 @@ const terminal = (jobId: string, timeoutMs?: number) =>
 
 /** The CLI against the stack, as an operator runs it (the stack's environment: mTLS, SurrealDB user). */
 function cli(args: string[]) {
-  return runProcess(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { ...process.env, ...t.stack.runnerEnv, SPKY_JOB_CONFIG: JSON.stringify(t.jobConfig), NO_COLOR: '1' });
+  return runProcess(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', ...args], { ...process.env, ...t.stack.runnerEnv, SPKY_JOB_CONFIG: JSON.stringify(t.jobConfig), NO_COLOR: '1' });
 }
 
 void test('a job runs end to end: row → workflow on the Postgres-backed server over mTLS → backend call → success row', async () => {
@@ -152,7 +152,7 @@ void test('SIGKILL of the SurrealDB server: jobs enqueued before and after its r
   await sleep(3_000);
   await t.stack.surrealServer.start(60_000);
   await t.db.close().catch(() => undefined);
-  const { openSurreal } = await import('../../src/db/connect.js');
+  const { openSurreal } = await import('../../src/adapters/db/connect.js');
   t.db = await openSurreal({ url: t.stack.addresses.surreal, namespace: t.stack.surreal.namespace, database: t.stack.surreal.database, username: t.stack.surreal.username, password: t.stack.surreal.password });
   const afterRestart = await Promise.all(Array.from({ length: 10 }, (_, i) => insertJob({ path: '/echo', payload: { i } })));
   for (const id of [...before, ...afterRestart]) assert.equal((await terminal(id, 120_000)).status, 'success', id);
@@ -172,7 +172,7 @@ void test('a runner without the client certificate is refused by Temporal at sta
   const env: NodeJS.ProcessEnv = { ...process.env, ...t.stack.runnerEnv, SPKY_JOB_CONFIG: JSON.stringify(t.jobConfig), NO_COLOR: '1' };
   delete env.TEMPORAL_TLS_CLIENT_CERT_PATH;
   delete env.TEMPORAL_TLS_CLIENT_KEY_PATH;
-  const run = await runProcess(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--worker-only'], env, 60_000);
+  const run = await runProcess(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'start', '--worker-only'], env, 60_000);
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stderr, /^error: .*client certificate.*TEMPORAL_TLS_CLIENT_CERT_PATH/m);
   assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
@@ -181,7 +181,7 @@ void test('a runner without the client certificate is refused by Temporal at sta
 void test('SurrealDB over wss:// with the stack CA works; without the CA the CLI says which variable to set', async () => {
   const env = { ...t.stack.runnerEnv, SURREAL_URL: t.stack.addresses.surrealTls, SPKY_JOB_CONFIG: JSON.stringify(t.jobConfig), NO_COLOR: '1' };
   const run = (extra: NodeJS.ProcessEnv, args: string[]) =>
-    runProcess(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { ...process.env, ...env, ...extra }, 60_000);
+    runProcess(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', ...args], { ...process.env, ...env, ...extra }, 60_000);
   const deployed = await run({ SURREAL_CA_PATH: t.stack.tls.caFile }, ['schema', 'deploy']);
   assert.equal(deployed.status, 0, deployed.stderr);
   const listed = await run({ SURREAL_CA_PATH: t.stack.tls.caFile }, ['jobs', 'list', '--json']);
@@ -195,7 +195,7 @@ void test('a database-level SurrealDB user signs in with SURREAL_AUTH_LEVEL=data
   await t.db.query("DEFINE USER OVERWRITE jobs_operator ON DATABASE PASSWORD 'operator-pass-123' ROLES EDITOR");
   const env = { ...t.stack.runnerEnv, SPKY_JOB_CONFIG: JSON.stringify(t.jobConfig), NO_COLOR: '1', SURREAL_AUTH_LEVEL: 'database', SURREAL_USER: 'jobs_operator' };
   const run = (password: string) =>
-    runProcess(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'jobs', 'list', '--json'], { ...process.env, ...env, SURREAL_PASS: password }, 60_000);
+    runProcess(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'jobs', 'list', '--json'], { ...process.env, ...env, SURREAL_PASS: password }, 60_000);
   const ok = await run('operator-pass-123');
   assert.equal(ok.status, 0, ok.stderr);
   assert.ok(JSON.parse(ok.stdout), ok.stdout);

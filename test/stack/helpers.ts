@@ -11,7 +11,7 @@ import { ensureStackTools } from '../../stack/buildTools.js';
 import { stackLayout } from '../../stack/layout.js';
 import { sdkTls } from '../../stack/temporalServer.js';
 import { deployStackSchema, stackRunners, startStack, type Stack } from '../../stack/startStack.js';
-import { openSurreal } from '../../src/db/connect.js';
+import { openSurreal } from '../../src/adapters/db/connect.js';
 import { TEST_SPEC, TEST_TOKEN } from '../helpers/harness.js';
 import type { TestBackend } from '../helpers/backend.js';
 

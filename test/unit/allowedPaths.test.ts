@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { configFromObject } from '../../src/config/loadConfig.js';
-import { BackendRegistry } from '../../src/runner/backendRegistry.js';
-import { allowedPathMatcher } from '../../src/pathTemplate.js';
-import { UnsafePathError } from '../../src/errors.js';
+import { BackendRegistry } from '../../src/config/backendRegistry.js';
+import { allowedPathMatcher } from '../../src/core/pathTemplate.js';
+import { UnsafePathError } from '../../src/core/errors.js';
 
 async function registryFor(backend: Record<string, unknown>): Promise<BackendRegistry> {
   return BackendRegistry.load(configFromObject({ backends: [{ name: 'hooks', baseUrl: 'http://127.0.0.1:1', ...backend }] }));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { backoffDelayMs, nextWaitMs } from '../../src/workflows/backoff.js';
+import { backoffDelayMs, nextWaitMs } from '../../src/core/backoff.js';
 
 void test("the first retry waits 400 ms under both strategies with the default 200 ms base, as in Sp00ky's runner", () => {
   assert.equal(backoffDelayMs('linear', 1, 200, 300_000), 400);

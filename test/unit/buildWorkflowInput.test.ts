@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { buildWorkflowInput } from '../../src/bridge/buildWorkflowInput.js';
-import { BackendRegistry } from '../../src/runner/backendRegistry.js';
+import { buildWorkflowInput } from '../../src/core/buildWorkflowInput.js';
+import { BackendRegistry } from '../../src/config/backendRegistry.js';
 import { configFromObject } from '../../src/config/loadConfig.js';
-import type { JobRow } from '../../src/interfaces.js';
+import type { JobRow } from '../../src/core/interfaces.js';
 
 const spec = fileURLToPath(new URL('../fixtures/jobs-openapi.yml', import.meta.url));
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkChaos, type ChaosObservation } from '../../chaos/checks.js';
-import type { JobRow } from '../../src/interfaces.js';
+import type { JobRow } from '../../src/core/interfaces.js';
 
 function row(id: string, schedule?: string): JobRow {
   return { id, status: 'success', retries: 0, run: 1, errors: [], result: { ok: true }, ...(schedule ? { schedule } : {}) } as unknown as JobRow;

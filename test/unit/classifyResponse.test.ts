@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isRetryableStatus, parseRetryAfterMs } from '../../src/activities/classifyResponse.js';
+import { isRetryableStatus, parseRetryAfterMs } from '../../src/core/classifyResponse.js';
 
 void test('5xx, 408, 425 and 429 are retried; every other 4xx fails at once', () => {
   for (const status of [500, 502, 503, 504, 408, 425, 429]) assert.equal(isRetryableStatus(status), true, String(status));

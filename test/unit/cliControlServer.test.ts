@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JobNotFoundError, JobStateError, InvalidJobError, UnreachableError } from '../../src/errors.js';
-import { AmbiguousJobIdError, RemoteOperationError, describeError, exitCodeFor, UsageError } from '../../src/cli/cliErrors.js';
-import { startControlServer } from '../../src/cli/controlServer.js';
-import { RemoteJobs } from '../../src/cli/remoteJobs.js';
-import type { EnqueueRequest, JobStats, JobView, JobsBackend } from '../../src/cli/jobsBackend.js';
+import { JobNotFoundError, JobStateError, InvalidJobError, UnreachableError } from '../../src/core/errors.js';
+import { AmbiguousJobIdError, RemoteOperationError, describeError, exitCodeFor, UsageError } from '../../src/app/cli/cliErrors.js';
+import { startControlServer } from '../../src/app/cli/controlServer.js';
+import { RemoteJobs } from '../../src/app/cli/remoteJobs.js';
+import type { EnqueueRequest, JobStats, JobView, JobsBackend } from '../../src/app/cli/jobsBackend.js';
 import { CommanderError } from 'commander';
 import { request } from 'node:http';
 

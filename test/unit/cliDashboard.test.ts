@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { JobStats, JobView } from '../../src/cli/jobsBackend.js';
-import { renderDashboard } from '../../src/cli/dashboard/render.js';
-import { FILTERS, handleKey, initialState, withData, withQueues, type DashboardState } from '../../src/cli/dashboard/state.js';
-import { displayWidth, makeColors, stripAnsi } from '../../src/cli/output.js';
+import type { JobStats, JobView } from '../../src/app/cli/jobsBackend.js';
+import { renderDashboard } from '../../src/app/cli/dashboard/render.js';
+import { FILTERS, handleKey, initialState, withData, withQueues, type DashboardState } from '../../src/app/cli/dashboard/state.js';
+import { displayWidth, makeColors, stripAnsi } from '../../src/app/cli/output.js';
 
 const NOW = new Date('2026-01-01T12:00:00.000Z');
 const STATS: JobStats = {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { JobStats, JobView } from '../../src/cli/jobsBackend.js';
-import { temporalUiLink, toJobView } from '../../src/cli/jobsBackend.js';
+import type { JobStats, JobView } from '../../src/app/cli/jobsBackend.js';
+import { temporalUiLink, toJobView } from '../../src/app/cli/jobsBackend.js';
 import {
   clearLines,
   countsLine,
@@ -11,8 +11,8 @@ import {
   killLine,
   lastErrorText,
   retryLine,
-} from '../../src/cli/formatJobs.js';
-import { displayWidth, makeColors, stripAnsi, truncate } from '../../src/cli/output.js';
+} from '../../src/app/cli/formatJobs.js';
+import { displayWidth, makeColors, stripAnsi, truncate } from '../../src/app/cli/output.js';
 
 const NOW = new Date('2026-01-01T12:00:00.000Z');
 

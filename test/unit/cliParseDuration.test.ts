@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatDuration, parseDuration } from '../../src/duration.js';
-import { backoffDelays, withRetries } from '../../src/cli/retry.js';
+import { formatDuration, parseDuration } from '../../src/core/duration.js';
+import { backoffDelays, withRetries } from '../../src/app/cli/retry.js';
 
 void test('parseDuration reads bare milliseconds and unit suffixes', () => {
   assert.equal(parseDuration('1500'), 1500);

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JobNotFoundError } from '../../src/errors.js';
-import { AmbiguousJobIdError, UsageError } from '../../src/cli/cliErrors.js';
-import { parseJobRef, pickJobMatch, resolveJobRef, type JobCandidate } from '../../src/cli/resolveJobRef.js';
+import { JobNotFoundError } from '../../src/core/errors.js';
+import { AmbiguousJobIdError, UsageError } from '../../src/app/cli/cliErrors.js';
+import { parseJobRef, pickJobMatch, resolveJobRef, type JobCandidate } from '../../src/app/cli/resolveJobRef.js';
 
 const TABLES = ['job', 'mail_job'];
 const ROWS: JobCandidate[] = [

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { configFromObject, loadConfig } from '../../src/config/loadConfig.js';
 import { configSecrets } from '../../src/config/configSecrets.js';
-import { ConfigError } from '../../src/errors.js';
-import { surrealSignin } from '../../src/db/connect.js';
-import { connectionOverrides } from '../../src/cli/args.js';
-import { temporalSecurity } from '../../src/temporal/temporalTls.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { surrealSignin } from '../../src/adapters/db/connect.js';
+import { connectionOverrides } from '../../src/app/cli/args.js';
+import { temporalSecurity } from '../../src/adapters/temporal/temporalTls.js';
 import { makeTestCerts, type TestCerts } from '../helpers/tlsCerts.js';
 
 const JOB_CONFIG = JSON.stringify([{ name: 'api', base_url: 'http://localhost:3660', allow_any_path: true }]);

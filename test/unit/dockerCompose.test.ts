@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/loadConfig.js';
-import { JOB_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes.js';
+import { JOB_SEARCH_ATTRIBUTES } from '../../src/core/searchAttributes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');

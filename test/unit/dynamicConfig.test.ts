@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { DEV_SERVER_DYNAMIC_CONFIG } from '../../src/temporal/devServer.js';
+import { DEV_SERVER_DYNAMIC_CONFIG } from '../../src/adapters/temporal/devServer.js';
 
 void test("the compose stack's Temporal server gets the same dynamic config as every dev server we start (timer precision, new matcher)", () => {
   const file = parse(readFileSync(new URL('../../deploy/temporal-dynamicconfig.yaml', import.meta.url), 'utf8')) as Record<string, { value: unknown }[]>;

@@ -2,10 +2,10 @@
 // is accepted, and nothing is enqueued.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { JobBuilder } from '../../src/jobBuilder.js';
-import { priorityLevel } from '../../src/enqueueOptions.js';
-import type { EnqueueOptions } from '../../src/enqueueOptions.js';
-import type { JobHandle } from '../../src/jobHandle.js';
+import { JobBuilder } from '../../src/app/jobs/jobBuilder.js';
+import { priorityLevel } from '../../src/core/enqueueOptions.js';
+import type { EnqueueOptions } from '../../src/core/enqueueOptions.js';
+import type { JobHandle } from '../../src/app/jobs/jobHandle.js';
 
 function builder(): { b: JobBuilder; sent: EnqueueOptions[] } {
   const sent: EnqueueOptions[] = [];

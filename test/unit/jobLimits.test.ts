@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { jobRequestProblem, LIMIT_DEFAULTS, payloadSize } from '../../src/config/jobLimits.js';
+import { jobRequestProblem, LIMIT_DEFAULTS, payloadSize } from '../../src/core/jobLimits.js';
 import { configFromObject } from '../../src/config/loadConfig.js';
-import { encodeHeaderValue, isPlainHeaderValue } from '../../src/headerValue.js';
-import { startRefusalReason } from '../../src/bridge/startRefusal.js';
-import { BackendRegistry } from '../../src/runner/backendRegistry.js';
-import { checkScheduleTarget } from '../../src/schedules/syncSchedules.js';
-import type { BackendConfig } from '../../src/interfaces.js';
+import { encodeHeaderValue, isPlainHeaderValue } from '../../src/core/headerValue.js';
+import { startRefusalReason } from '../../src/adapters/temporal/startRefusal.js';
+import { BackendRegistry } from '../../src/config/backendRegistry.js';
+import { checkScheduleTarget } from '../../src/orchestration/schedules/syncSchedules.js';
+import type { BackendConfig } from '../../src/core/interfaces.js';
 
 function backend(overrides: Record<string, unknown> = {}): BackendConfig {
   return configFromObject({ backends: [{ name: 'api', baseUrl: 'http://127.0.0.1:1', allowAnyPath: true, ...overrides }] }).backends[0]!;

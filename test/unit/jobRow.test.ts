@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseJobRow } from '../../src/db/jobRow.js';
-import { decodePayload } from '../../src/payload.js';
-import { workflowIdFor, jobIdOfWorkflowId } from '../../src/workflows/workflowId.js';
-import { toStoredResult } from '../../src/activities/readBody.js';
+import { parseJobRow } from '../../src/adapters/db/jobRow.js';
+import { decodePayload } from '../../src/core/payload.js';
+import { workflowIdFor, jobIdOfWorkflowId } from '../../src/core/workflowId.js';
+import { toStoredResult } from '../../src/adapters/http/readBody.js';
 
 void test('a row written by db.run parses with Sp00ky defaults for missing fields', () => {
   const parsed = parseJobRow({ id: 'job:abc', path: '/x', payload: '{"a":1}', status: 'pending', created_at: '2026-01-01T00:00:00Z' });

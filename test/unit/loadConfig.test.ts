@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configFromObject, loadConfig } from '../../src/config/loadConfig.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/sp00ky.yml', import.meta.url));
 const FIXTURE_DIR = path.dirname(FIXTURE);

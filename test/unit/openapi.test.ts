@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSpec, loadOpenApiSpec } from '../../src/config/openapi.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 const SPEC = fileURLToPath(new URL('../fixtures/openapi.yml', import.meta.url));
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { recordedOutcome } from '../../src/activities/recordedOutcome.js';
-import { decideOutcome } from '../../src/activities/decideOutcome.js';
+import { recordedOutcome } from '../../src/orchestration/activities/recordedOutcome.js';
+import { decideOutcome } from '../../src/core/decideOutcome.js';
 
 const key = { jobId: 'job:a', run: 2, attempt: 3 };
 const state = (over: object) => ({ status: 'processing', retries: 2, run: 2, killRequested: false, ...over });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { REDACTED, secretForms, secretScrubber } from '../../src/redactSecrets.js';
+import { REDACTED, secretForms, secretScrubber } from '../../src/core/redactSecrets.js';
 
 const TOKEN = 'tok_live_9f8e7d6c5b4a';
 

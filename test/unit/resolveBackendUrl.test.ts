@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isSafeJobPath, resolveBackendUrl } from '../../src/activities/resolveBackendUrl.js';
-import { UnsafePathError } from '../../src/errors.js';
+import { isSafeJobPath, resolveBackendUrl } from '../../src/core/resolveBackendUrl.js';
+import { UnsafePathError } from '../../src/core/errors.js';
 
 const BASE = 'http://backend.internal:3660/api';
 

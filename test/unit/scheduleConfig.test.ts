@@ -4,8 +4,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { configFromObject, loadConfig } from '../../src/config/loadConfig.js';
-import { ConfigError } from '../../src/errors.js';
-import { scheduledJobKey } from '../../src/schedules/scheduledJobId.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { scheduledJobKey } from '../../src/core/scheduledJobId.js';
 
 const backends = [{ name: 'api', baseUrl: 'http://localhost:3660', allowAnyPath: true }];
 

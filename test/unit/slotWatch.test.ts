@@ -1,7 +1,7 @@
 // SlotWatch: a worker counts as stalled only while every slot is held past its timeout.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SlotWatch } from '../../src/runner/slotWatch.js';
+import { SlotWatch } from '../../src/orchestration/worker/slotWatch.js';
 
 void test('a worker is stalled once every activity slot is held past its start-to-close timeout, and no longer once one returns', () => {
   let now = 1_000;

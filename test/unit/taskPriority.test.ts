@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FAIRNESS_KEY_MAX_BYTES, taskPriorityFor } from '../../src/bridge/taskPriority.js';
-import { taskQueueFor } from '../../src/runner/taskQueues.js';
-import { queueList } from '../../src/cli/args.js';
+import { FAIRNESS_KEY_MAX_BYTES, taskPriorityFor } from '../../src/core/taskPriority.js';
+import { taskQueueFor } from '../../src/core/taskQueues.js';
+import { queueList } from '../../src/app/cli/args.js';
 
 void test("a job's task priority is its row priority (3 when unset), fair to its fairness key, else to its assignedTo", () => {
   assert.deepEqual(taskPriorityFor({}), { priorityKey: 3 });

@@ -1,0 +1,148 @@
+// The operations behind `jobs`: one interface, two implementations —
+// DirectJobs (SurrealDB + Temporal, in this process) and RemoteJobs (the dev control endpoint).
+// Everything crossing it is plain JSON (dates as ISO strings), so both behave the same.
+import type { JobRow, JobStatus, KillOutcome, RetryOutcome, RetryStrategy } from '../../core/interfaces.js';
+import type { ClearOptions, QueueStatus } from '../jobs/jobsClient.js';
+import type { ExpiredJob } from '../../adapters/sql/pruneJobs.js';
+import { decodePayload } from '../../core/payload.js';
+import { workflowIdFor } from '../../core/workflowId.js';
+
+export const JOB_STATUSES: readonly JobStatus[] = ['pending', 'processing', 'success', 'failed'];
+
+/** A job row as the CLI shows and prints it (`--json`): plain JSON, dates as ISO strings. */
+export type JobView = Omit<JobRow, 'createdAt' | 'updatedAt' | 'killRequestedAt'> & {
+  /** The backend owning the table (`?` when the table is not configured). */
+  backend: string;
+  createdAt: string;
+  updatedAt?: string;
+  killRequestedAt?: string;
+  /** Workflow id of the current enqueue (paste into the Temporal UI). */
+  workflowId: string;
+};
+
+export interface JobStats {
+  counts: Record<JobStatus, number>;
+  total: number;
+  /** Jobs that reached success in the last `windowMinutes`. */
+  recentSuccesses: number;
+  /** Jobs that reached failed in the last `windowMinutes`. */
+  recentFailures: number;
+  windowMinutes: number;
+  /** created_at of the oldest pending job (ISO), if any. */
+  oldestPendingAt?: string;
+}
+
+export interface ListOptions {
+  status?: JobStatus;
+  table?: string;
+  /** Rows per table (default 200). */
+  limit?: number;
+}
+
+export interface EnqueueRequest {
+  backend: string;
+  path: string;
+  payload: unknown;
+  delay?: number;
+  maxRetries?: number;
+  retryStrategy?: RetryStrategy;
+  timeout?: number;
+  assignedTo?: string;
+  idempotencyKey?: string;
+  /** critical, high, normal, low, or 1–5. */
+  priority?: string | number;
+  queue?: string;
+  fairnessKey?: string;
+}
+
+export type { ClearOptions, ExpiredJob };
+
+export interface ClearPreviewOptions {
+  /** Only jobs that finished more than this many ms ago; omitted: every finished job. */
+  olderThanMs?: number;
+  /** Jobs listed per table (default 20; 0 lists none). Counts are never capped. */
+  limit?: number;
+}
+
+/** What `clear` with the same options would delete; nothing is deleted. */
+export interface ClearPreview {
+  /** ISO time: jobs that finished before it would go. Absent without an age limit. */
+  cutoff?: string;
+  /** Per table, how many jobs a real run would delete. */
+  wouldDelete: Record<string, number>;
+  /** The first `limit` of them per table, oldest first. */
+  jobs: ExpiredJob[];
+}
+
+/** A queue with pending jobs, as the CLI shows it (times as ISO strings). */
+export type QueueView = Omit<QueueStatus, 'lastPollAt'> & { lastPollAt?: string };
+
+export interface BackendInfo {
+  /** What this backend talks to, for headers and messages (never with credentials). */
+  target: string;
+  tables: string[];
+  backends: { name: string; table: string }[];
+  temporalNamespace: string;
+  /** Base URL of the Temporal Web UI, when known. */
+  temporalUiUrl?: string;
+}
+
+export interface JobsBackend {
+  info(): Promise<BackendInfo>;
+  list(options?: ListOptions): Promise<JobView[]>;
+  /** `ref`: `table:key`, a bare key, or a unique prefix of either. */
+  get(ref: string): Promise<JobView>;
+  kill(ref: string): Promise<KillOutcome>;
+  retry(ref: string): Promise<RetryOutcome>;
+  /**
+   * Deletes terminal jobs (with `all`, also pending ones); never processing ones. Count per table.
+   * `olderThanMs`: only terminal jobs that finished longer ago. `dryRun`: deletes nothing, counts what would go.
+   */
+  clear(options?: ClearOptions): Promise<Record<string, number>>;
+  /**
+   * `clear --dry-run`: counts per table and the first jobs that would go; deletes nothing. Not with `all`.
+   * Optional: a backend without it (a test double) cannot dry-run; `jobs clear --dry-run` says so.
+   */
+  previewClear?(options?: ClearPreviewOptions): Promise<ClearPreview>;
+  /** Validates like Sp00ky's db.run and returns the new job id. */
+  enqueue(request: EnqueueRequest): Promise<string>;
+  stats(): Promise<JobStats>;
+  /** Queues with pending jobs and whether a worker serves them (asks Temporal). Optional, as previewClear. */
+  queues?(): Promise<QueueView[]>;
+  close(): Promise<void>;
+}
+
+export function toJobView(row: JobRow, backendOf: (table: string) => string | undefined): JobView {
+  return {
+    id: row.id,
+    table: row.table,
+    backend: backendOf(row.table) ?? '?',
+    path: row.path,
+    payload: decodePayload(row.payload),
+    status: row.status,
+    retries: row.retries,
+    maxRetries: row.maxRetries,
+    retryStrategy: row.retryStrategy,
+    delayMs: row.delayMs,
+    ...(row.timeoutSeconds !== undefined ? { timeoutSeconds: row.timeoutSeconds } : {}),
+    ...(row.assignedTo !== undefined ? { assignedTo: row.assignedTo } : {}),
+    ...(row.assignee !== undefined ? { assignee: row.assignee } : {}),
+    ...(row.idempotencyKey !== undefined ? { idempotencyKey: row.idempotencyKey } : {}),
+    ...(row.priority !== undefined ? { priority: row.priority } : {}),
+    ...(row.queue !== undefined ? { queue: row.queue } : {}),
+    ...(row.fairnessKey !== undefined ? { fairnessKey: row.fairnessKey } : {}),
+    ...(row.schedule !== undefined ? { schedule: row.schedule } : {}),
+    errors: row.errors,
+    ...(row.result !== undefined ? { result: row.result } : {}),
+    createdAt: row.createdAt.toISOString(),
+    ...(row.updatedAt ? { updatedAt: row.updatedAt.toISOString() } : {}),
+    run: row.run,
+    ...(row.killRequestedAt ? { killRequestedAt: row.killRequestedAt.toISOString() } : {}),
+    workflowId: workflowIdFor(row.id, row.run),
+  };
+}
+
+/** `<ui>/namespaces/<ns>/workflows/<id>` — the job's current workflow in the Temporal Web UI. */
+export function temporalUiLink(uiUrl: string, namespace: string, workflowId: string): string {
+  return `${uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}

@@ -1,0 +1,106 @@
+// One Temporal worker per backend and served queue, on that pair's task queue, so each backend
+// (and queue) can be scaled and limited on its own. A backend's schedule and retention workflows
+// run on its default task queue too: a worker of their own cost 30 MB of RSS (its own workflow
+// thread). Shutdown waits for in-flight HTTP calls: the grace time is at least the longest HTTP
+// timeout, so a deploy never burns an attempt. Then the calls are cancelled; an activity that
+// ignores its cancellation is abandoned after a few more seconds, so shutdown always ends.
+import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { BackendConfig } from '../../core/interfaces.js';
+import type { ActivityDeps } from '../activities/index.js';
+import { createActivities } from '../activities/index.js';
+import { HEARTBEAT_EVERY_MS } from '../activities/heartbeats.js';
+import { DEFAULT_QUEUE, taskQueueFor } from '../../core/taskQueues.js';
+import { SlotWatch } from './slotWatch.js';
+import { installQuietRuntime } from '../../adapters/temporal/quietRuntime.js';
+
+/** Extra time over the longest HTTP timeout before in-flight calls are cancelled at shutdown. */
+const SHUTDOWN_SLACK_MS = 5_000;
+/** After the grace time, how long cancelled activities get to return before the worker gives up on them. */
+export const SHUTDOWN_FORCE_AFTER_GRACE_MS = 5_000;
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  backends: BackendConfig[];
+  /** Named queues this process serves (default: `default`); each gets its `concurrency` slots. */
+  queues?: readonly string[];
+  workflowBundle: WorkflowBundleWithSourceMap;
+  activityDeps: ActivityDeps;
+  identity: string;
+  /** Longest allowed row timeout override, when any backend has timeoutOverridable. Default 300 s. */
+  maxOverrideTimeoutSeconds?: number;
+}
+
+/** How long a worker of this backend drains at shutdown before cancelling calls in flight, ms. */
+export function shutdownGraceMs(backend: BackendConfig, maxOverrideTimeoutSeconds = 300): number {
+  const longestTimeoutS = backend.timeoutOverridable ? Math.max(backend.timeoutSeconds, maxOverrideTimeoutSeconds) : backend.timeoutSeconds;
+  return longestTimeoutS * 1000 + SHUTDOWN_SLACK_MS;
+}
+
+export interface Workers {
+  workers: Worker[];
+  /** Which workers have every slot held past its timeout. */
+  slotWatch: SlotWatch;
+}
+
+export async function createWorkers(options: WorkerOptions): Promise<Workers> {
+  installQuietRuntime();
+  const activities = createActivities(options.activityDeps);
+  const queues = options.queues?.length ? options.queues : [DEFAULT_QUEUE];
+  const pairs = options.backends.flatMap((backend) => queues.map((queue) => ({ backend, queue })));
+  const slotWatch = new SlotWatch(
+    pairs.map(({ backend, queue }) => ({ taskQueue: taskQueueFor(backend, queue), backend: backend.name, slots: backend.concurrency })),
+  );
+  const workers = await Promise.all(
+    pairs.map(({ backend, queue }) => {
+      const graceMs = shutdownGraceMs(backend, options.maxOverrideTimeoutSeconds);
+      return Worker.create({
+        connection: options.connection,
+        namespace: options.namespace,
+        taskQueue: taskQueueFor(backend, queue),
+        workflowBundle: options.workflowBundle,
+        activities,
+        identity: queue === DEFAULT_QUEUE ? `${options.identity}/${backend.name}` : `${options.identity}/${backend.name}/${queue}`,
+        maxConcurrentActivityTaskExecutions: backend.concurrency,
+        activityTaskPollerBehavior: { type: 'simple-maximum', maximum: activityPollers(backend.concurrency) },
+        shutdownGraceTime: graceMs,
+        // An activity that ignores its cancellation (a call that never returns) must not keep the
+        // process alive: run() then rejects with GracefulShutdownPeriodExpiredError.
+        shutdownForceTime: graceMs + SHUTDOWN_FORCE_AFTER_GRACE_MS,
+        interceptors: {
+          activity: [
+            (context) => ({
+              inbound: {
+                async execute(input, next) {
+                  const done = slotWatch.begin(context.info.taskQueue, context.info.startToCloseTimeoutMs);
+                  try {
+                    return await next(input);
+                  } finally {
+                    done();
+                  }
+                },
+              },
+            }),
+          ],
+        },
+        // A workflow cached on a worker that died moves to another worker after this (SDK default 10 s).
+        stickyQueueScheduleToStartTimeout: '3s',
+        // A kill reaches a call in flight with the next heartbeat's reply. Unset, the SDK sends
+        // heartbeats at most every 0.8 × the 5 s heartbeat timeout: a kill took up to 4 s.
+        maxHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS,
+      });
+    }),
+  );
+  return { workers, slotWatch };
+}
+
+/**
+ * Each activity poller holds one of the backend's `concurrency` slots while it waits. With
+ * every slot held by a poller (the SDK's default: up to 10 pollers), the server cannot hand
+ * the next attempt to the worker eagerly, in its reply to the workflow task: each attempt
+ * then waits for a poll round trip (measured: 91 instead of 41 ms per activity at 10 slots).
+ * Half the slots poll, the other half stay free for eager dispatch.
+ */
+export function activityPollers(concurrency: number): number {
+  return Math.max(1, Math.min(5, Math.floor(concurrency / 2)));
+}
