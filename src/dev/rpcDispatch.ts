@@ -9,6 +9,9 @@ import { isCredential, type RpcCredential } from './rpcCredential.js';
 import type { EngineSession, SocketSessions } from './rpcSessions.js';
 import { authenticationFailed, notSignedIn, type WireRequest } from './rpcWire.js';
 
+/** Tokens live an hour; the oldest are forgotten first, so a long dev session does not grow without end. */
+const REMEMBERED_TOKENS = 1_000;
+
 export interface DispatchContext {
   rpc: RpcEngine;
   sessions: SocketSessions;
@@ -73,7 +76,7 @@ async function signIn(request: WireRequest, session: EngineSession, context: Dis
   }
   const result = await forward(context.rpc, request, session);
   const token = typeof result === 'string' ? result : (result as { access?: unknown } | null)?.access;
-  if (typeof token === 'string') context.issuedTokens.add(token);
+  if (typeof token === 'string') remember(context.issuedTokens, token);
   await unlock(session, context);
   return result;
 }
@@ -99,4 +102,9 @@ async function unlock(session: EngineSession, context: DispatchContext): Promise
     await context.rpc.send({ method: 'invalidate', session: session.id } as never).catch(() => undefined);
     throw error;
   }
+}
+
+function remember(tokens: Set<string>, token: string): void {
+  tokens.add(token);
+  if (tokens.size > REMEMBERED_TOKENS) tokens.delete(tokens.values().next().value!);
 }
