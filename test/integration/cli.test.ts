@@ -1,16 +1,19 @@
-// The real program end to end: `dev` in the background (embedded SurrealDB, Temporal dev server,
-// example backend, control endpoint), then every `jobs` command from "another terminal",
+// The real program end to end: `dev` in the background (embedded SurrealDB served on 127.0.0.1,
+// Temporal dev server, example backend), then every `jobs` command from "another terminal",
 // the dashboard in a real terminal (tmux), and the error paths with their exit codes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket from 'ws';
 import { freePort } from '../../src/adapters/temporal/devServer.js';
+import { openSurreal } from '../../src/adapters/db/connect.js';
+import { CredentialsRefusedError } from '../../src/core/errors.js';
 import { runProcess, type Run } from '../helpers/runProcess.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -96,10 +99,10 @@ function assertOneLineError(run: Run, code: number, pattern: RegExp): void {
 before(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'spooky-cli-'));
   emptyDir = await mkdtemp(path.join(tmpdir(), 'spooky-cli-empty-'));
-  const [controlPort, backendPort] = [await freePort(), await freePort()];
+  const [surrealPort, backendPort] = [await freePort(), await freePort()];
   dev = spawn(
     process.execPath,
-    [...NODE_ARGS, 'dev', '--data-dir', dataDir, '--no-demo', '--control-port', String(controlPort), '--backend-port', String(backendPort)],
+    [...NODE_ARGS, 'dev', '--data-dir', dataDir, '--no-demo', '--surreal-port', String(surrealPort), '--backend-port', String(backendPort)],
     { cwd: ROOT, env: { ...cleanEnv(), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   dev.stdout!.on('data', (chunk: Buffer) => (devOutput += chunk.toString()));
@@ -114,9 +117,9 @@ before(async () => {
     },
     90_000,
   );
-  const info = JSON.parse(await readFile(devFile, 'utf8')) as { controlUrl: string; temporalUiUrl?: string; temporalAddress: string };
+  const info = JSON.parse(await readFile(devFile, 'utf8')) as { surrealUrl: string; temporalUiUrl?: string; temporalAddress: string };
   temporalAddress = info.temporalAddress;
-  assert.equal(info.controlUrl, `http://127.0.0.1:${controlPort}`);
+  assert.equal(info.surrealUrl, `ws://127.0.0.1:${surrealPort}`);
   uiUrl = info.temporalUiUrl;
 });
 
@@ -518,6 +521,38 @@ void test('--help on every command exits 0 and shows an example', async () => {
     assert.equal(run.status, 0, `${commands[i]!.join(' ')}: ${run.stderr}`);
     assert.match(run.stdout, /Examples?:\n {2}\$ /, commands[i]!.join(' '));
   });
+});
+
+void test("dev.json is its owner's only and holds the endpoint and this run's credential; the endpoint takes that credential, refuses a wrong one and a page of another origin, and the password is never printed", async () => {
+  const file = path.join(dataDir, 'dev.json');
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+  const dev = JSON.parse(await readFile(file, 'utf8')) as { surrealUrl: string; surrealNamespace: string; surrealDatabase: string; surrealUser: string; surrealPassword: string };
+  const connection = { url: dev.surrealUrl, namespace: dev.surrealNamespace, database: dev.surrealDatabase, username: dev.surrealUser, authLevel: 'root' as const };
+
+  const db = await openSurreal({ ...connection, password: dev.surrealPassword }, { timeoutMs: 10_000 });
+  try {
+    const [jobs] = await db.query<[unknown[]]>('SELECT id FROM job');
+    assert.ok(Array.isArray(jobs), 'the signed-in socket reads the job table');
+  } finally {
+    await db.close();
+  }
+  const refused = await openSurreal({ ...connection, password: `${dev.surrealPassword}x` }, { timeoutMs: 10_000 }).then(
+    async (wrong) => (await wrong.close(), assert.fail('a wrong password was accepted')),
+    (e: unknown) => e,
+  );
+  assert.ok(refused instanceof CredentialsRefusedError, String(refused));
+
+  const otherPage = `http://127.0.0.1:${await freePort()}`;
+  const status = await new Promise<number>((resolve, reject) => {
+    const socket = new WebSocket(`${dev.surrealUrl}/rpc`, 'cbor', { origin: otherPage });
+    const timer = setTimeout(() => reject(new Error('no answer to the upgrade within 5 s')), 5_000);
+    socket.on('open', () => (clearTimeout(timer), socket.close(), resolve(101)));
+    socket.on('unexpected-response', (request, response) => (clearTimeout(timer), request.destroy(), resolve(response.statusCode ?? 0)));
+    socket.on('error', (error) => (clearTimeout(timer), reject(error)));
+  });
+  assert.equal(status, 403);
+  await waitFor('the refusal in the dev output', () => Promise.resolve(devOutput.includes(`Origin "${otherPage}" is not allowed`) ? true : undefined), 5_000);
+  assert.ok(!devOutput.includes(dev.surrealPassword), 'dev never prints the password');
 });
 
 const TMUX_SESSION = `spooky-cli-${process.pid}`;

@@ -21,17 +21,6 @@ export class AmbiguousJobIdError extends SpookyTemporalError {
   }
 }
 
-/** An operation the control endpoint refused, re-thrown on the CLI side with the server's words. */
-export class RemoteOperationError extends SpookyTemporalError {
-  constructor(
-    readonly kind: string,
-    message: string,
-    readonly matches?: string[],
-  ) {
-    super(message);
-  }
-}
-
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
@@ -40,7 +29,6 @@ export const EXIT_USAGE = 2;
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   if (error instanceof UsageError) return EXIT_USAGE;
-  if (error instanceof RemoteOperationError && (error.kind === 'usage' || error.kind === 'invalid-value')) return EXIT_USAGE;
   // An enqueued value out of the backend's range (payload size, delay, timeout, ...): fix the command.
   if (error instanceof InvalidJobError && error.field !== undefined) return EXIT_USAGE;
   return EXIT_FAILED;
@@ -50,7 +38,7 @@ export function exitCodeFor(error: unknown): number {
 export function describeError(error: unknown): string[] {
   const message = oneLine(error instanceof Error ? error.message : String(error));
   const lines = [message.startsWith('error: ') ? message : `error: ${message}`];
-  const matches = error instanceof AmbiguousJobIdError || error instanceof RemoteOperationError ? error.matches : undefined;
+  const matches = error instanceof AmbiguousJobIdError ? error.matches : undefined;
   if (matches?.length) {
     for (const id of matches) lines.push(`  ${id}`);
     if (error instanceof AmbiguousJobIdError && error.more) lines.push('  …');

@@ -1,20 +1,27 @@
-// <dataDir>/dev.json: how `jobs` commands find a running dev instance (control endpoint,
-// its token, the Temporal UI). Written by `dev` once it serves, removed when it stops.
+// <dataDir>/dev.json: how `jobs` commands (and other clients) find a running dev instance: its
+// SurrealDB endpoint with this run's credential, its Temporal and Temporal UI. Written by `dev`
+// once it serves (mode 0600: the password is in it), removed when it stops.
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { UnreachableError } from '../../core/errors.js';
 
 const devFileSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   pid: z.number().int(),
-  controlUrl: z.string().url(),
-  /** Secret (local): sent as a bearer token to the control endpoint; never printed. */
-  token: z.string().min(16),
+  /** The embedded database served over SurrealDB's RPC protocol: `ws://127.0.0.1:<port>`. */
+  surrealUrl: z.string().url(),
+  surrealNamespace: z.string().min(1),
+  surrealDatabase: z.string().min(1),
+  /** A root-level user defined for this run only. */
+  surrealUser: z.string().min(1),
+  /** Secret (local): this run's password for `surrealUser`; never printed. */
+  surrealPassword: z.string().min(16),
+  /** Where the engine keeps the data (`surrealkv://<dir>`), for reference. */
+  storage: z.string(),
   temporalAddress: z.string(),
   temporalNamespace: z.string(),
   temporalUiUrl: z.string().optional(),
-  surrealUrl: z.string(),
   /** The sp00ky.yml the instance runs (for `schedules create`). */
   configPath: z.string().optional(),
   startedAt: z.string(),

@@ -1,5 +1,6 @@
-// JobsBackend over a JobsClient: SurrealDB directly, Temporal for kill/retry/clear --all.
-// Used by `jobs --url ...` (opens its own connections) and inside `dev` (borrows the runner's).
+// What `jobs` commands do, over a JobsClient: SurrealDB for the rows, Temporal for kill, retry,
+// clear --all and queues. Results are plain JSON views (dates as ISO strings, see jobsBackend.ts).
+// Used against any SurrealDB URL: --url / SURREAL_URL, or the dev instance's endpoint (dev.json).
 import type { Priority } from '../../core/enqueueOptions.js';
 import { Client } from '@temporalio/client';
 import type { Surreal } from 'surrealdb';
@@ -10,7 +11,7 @@ import { BackendRegistry } from '../../config/backendRegistry.js';
 import { TableShapes } from '../../adapters/db/tableShape.js';
 import { JobNotFoundError } from '../../core/errors.js';
 import { findJobsByPrefix } from '../../adapters/sql/findJobsByPrefix.js';
-import { jobStats } from '../../adapters/sql/jobStats.js';
+import { totalJobStats } from './totalJobStats.js';
 import { openSurreal, redactUrl } from '../../adapters/db/connect.js';
 import { assertTemporalReady, connectFailure, lazyTemporalConnection } from '../../adapters/temporal/connectTemporal.js';
 import { resolveJobRef } from './resolveJobRef.js';
@@ -18,7 +19,6 @@ import { configSecrets } from '../../config/configSecrets.js';
 import { secretScrubber, type SecretScrubber } from '../../core/redactSecrets.js';
 import { UsageError, explainDatabaseError } from './cliErrors.js';
 import {
-  JOB_STATUSES,
   toJobView,
   type BackendInfo,
   type ClearPreview,
@@ -26,12 +26,9 @@ import {
   type EnqueueRequest,
   type JobStats,
   type JobView,
-  type JobsBackend,
   type ListOptions,
   type QueueView,
 } from './jobsBackend.js';
-
-export const STATS_WINDOW_MINUTES = 5;
 
 export interface DirectJobsDeps {
   jobs: JobsClient;
@@ -50,7 +47,7 @@ export interface DirectJobsDeps {
   scrub?: SecretScrubber;
 }
 
-export class DirectJobs implements JobsBackend {
+export class DirectJobs {
   constructor(private readonly deps: DirectJobsDeps) {}
 
   /** Runs a database operation, explaining a missing job table. */
@@ -65,7 +62,13 @@ export class DirectJobs implements JobsBackend {
   /** Connects to SurrealDB now and to Temporal on the first operation that needs it. */
   static async open(
     config: RunnerConfig,
-    options: { temporalUiUrl?: string; connectTimeoutMs?: number; withoutBackends?: string } = {},
+    options: {
+      temporalUiUrl?: string;
+      connectTimeoutMs?: number;
+      withoutBackends?: string;
+      /** What to call the target in headers (default: the SurrealDB URL and Temporal address). */
+      target?: string;
+    } = {},
   ): Promise<DirectJobs> {
     const registry = await BackendRegistry.load(config);
     const db = await openSurreal(config.surreal, { timeoutMs: options.connectTimeoutMs });
@@ -78,7 +81,9 @@ export class DirectJobs implements JobsBackend {
       db: () => db,
       backends: options.withoutBackends ? [] : config.backends.map((b) => ({ name: b.name, table: b.table })),
       ...(options.withoutBackends ? { withoutBackends: options.withoutBackends } : {}),
-      target: `SurrealDB ${redactUrl(config.surreal.url)} (${config.surreal.namespace}/${config.surreal.database}), Temporal ${config.temporal.address}`,
+      target:
+        options.target ??
+        `SurrealDB ${redactUrl(config.surreal.url)} (${config.surreal.namespace}/${config.surreal.database}), Temporal ${config.temporal.address}`,
       temporalNamespace: config.temporal.namespace,
       ...(options.temporalUiUrl ? { temporalUiUrl: options.temporalUiUrl } : {}),
       scrub: secretScrubber(configSecrets(config)),
@@ -197,25 +202,8 @@ export class DirectJobs implements JobsBackend {
     });
   }
 
-  async stats(): Promise<JobStats> {
-    const stats: JobStats = {
-      counts: { pending: 0, processing: 0, success: 0, failed: 0 },
-      total: 0,
-      recentSuccesses: 0,
-      recentFailures: 0,
-      windowMinutes: STATS_WINDOW_MINUTES,
-    };
-    let oldest: Date | undefined;
-    for (const table of this.#tables) {
-      const t = await this.#db(() => jobStats(this.deps.db(), table, STATS_WINDOW_MINUTES));
-      for (const status of JOB_STATUSES) stats.counts[status] += t.counts[status] ?? 0;
-      stats.recentSuccesses += t.recentSuccesses;
-      stats.recentFailures += t.recentFailures;
-      if (t.oldestPendingAt && (!oldest || t.oldestPendingAt < oldest)) oldest = t.oldestPendingAt;
-    }
-    stats.total = JOB_STATUSES.reduce((sum, status) => sum + stats.counts[status], 0);
-    if (oldest) stats.oldestPendingAt = oldest.toISOString();
-    return stats;
+  stats(): Promise<JobStats> {
+    return this.#db(() => totalJobStats(this.deps.db(), this.#tables));
   }
 
   /** Defines the job tables and functions (idempotent); returns the tables. */

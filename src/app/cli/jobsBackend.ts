@@ -1,7 +1,6 @@
-// The operations behind `jobs`: one interface, two implementations —
-// DirectJobs (SurrealDB + Temporal, in this process) and RemoteJobs (the dev control endpoint).
-// Everything crossing it is plain JSON (dates as ISO strings), so both behave the same.
-import type { JobRow, JobStatus, KillOutcome, RetryOutcome, RetryStrategy } from '../../core/interfaces.js';
+// What `jobs` commands show and print (`--json`): plain JSON views of jobs, stats and queues,
+// dates as ISO strings. DirectJobs produces them; the formatters and the dashboard read them.
+import type { JobRow, JobStatus, RetryStrategy } from '../../core/interfaces.js';
 import type { ClearOptions, QueueStatus } from '../jobs/jobsClient.js';
 import type { ExpiredJob } from '../../adapters/sql/pruneJobs.js';
 import { decodePayload } from '../../core/payload.js';
@@ -85,31 +84,6 @@ export interface BackendInfo {
   temporalNamespace: string;
   /** Base URL of the Temporal Web UI, when known. */
   temporalUiUrl?: string;
-}
-
-export interface JobsBackend {
-  info(): Promise<BackendInfo>;
-  list(options?: ListOptions): Promise<JobView[]>;
-  /** `ref`: `table:key`, a bare key, or a unique prefix of either. */
-  get(ref: string): Promise<JobView>;
-  kill(ref: string): Promise<KillOutcome>;
-  retry(ref: string): Promise<RetryOutcome>;
-  /**
-   * Deletes terminal jobs (with `all`, also pending ones); never processing ones. Count per table.
-   * `olderThanMs`: only terminal jobs that finished longer ago. `dryRun`: deletes nothing, counts what would go.
-   */
-  clear(options?: ClearOptions): Promise<Record<string, number>>;
-  /**
-   * `clear --dry-run`: counts per table and the first jobs that would go; deletes nothing. Not with `all`.
-   * Optional: a backend without it (a test double) cannot dry-run; `jobs clear --dry-run` says so.
-   */
-  previewClear?(options?: ClearPreviewOptions): Promise<ClearPreview>;
-  /** Validates like Sp00ky's db.run and returns the new job id. */
-  enqueue(request: EnqueueRequest): Promise<string>;
-  stats(): Promise<JobStats>;
-  /** Queues with pending jobs and whether a worker serves them (asks Temporal). Optional, as previewClear. */
-  queues?(): Promise<QueueView[]>;
-  close(): Promise<void>;
 }
 
 export function toJobView(row: JobRow, backendOf: (table: string) => string | undefined): JobView {

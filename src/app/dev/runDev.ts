@@ -1,6 +1,7 @@
 // The embedded default behind `npm start`: SurrealDB in a local folder, a Temporal dev server
 // with its database file beside it (delays survive a restart), the example backend, and a
-// runner (bridge + worker). Optionally enqueues demo jobs that walk every path.
+// runner (bridge + worker). Optionally enqueues demo jobs that walk every path. The SurrealDB
+// engine is opened here, not by the runner, so `dev` can also serve it to other processes.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -12,6 +13,7 @@ import { silentLogger } from '../../adapters/logger.js';
 import { startExampleBackend, type ExampleBackend } from './exampleBackend.js';
 import type { JobEvent } from '../../core/jobEvents.js';
 import { packageRoot } from '../../adapters/packageRoot.js';
+import { openEmbeddedEngine, type EmbeddedEngine } from '../../adapters/surrealRpc/embeddedEngine.js';
 
 export const EXAMPLE_CONFIG = resolve(packageRoot(), 'examples/sp00ky.yml');
 
@@ -32,6 +34,8 @@ export interface DevOptions {
 
 export interface DevInstance {
   runner: Runner;
+  /** The embedded SurrealDB the runner uses (its `db` is `runner.db`). */
+  engine: EmbeddedEngine;
   temporal: DevServer;
   backend?: ExampleBackend;
   dataDir: string;
@@ -73,14 +77,17 @@ export async function runDev(options: DevOptions = {}): Promise<DevInstance> {
       stack.push(() => backend!.close());
     }
 
-    const runner = await createRunner({ config, logger: options.logger ?? silentLogger(), deploySchema: true });
+    const engine = await openEmbeddedEngine(config.surreal);
+    stack.push(async () => void (await engine.db.close()));
+
+    const runner = await createRunner({ config, db: engine.db, logger: options.logger ?? silentLogger(), deploySchema: true });
     runner.events.on('job', (event) => print(describeEvent(event)));
     await runner.start();
     stack.push(() => runner.stop());
 
     print(`SurrealDB (embedded): surrealkv://${resolve(dataDir, 'surreal')}  namespace main, database main`);
     print(`Temporal: ${temporal.address}   Web UI: ${temporal.uiUrl ?? '(headless)'}`);
-    return { runner, temporal, backend, dataDir, stop: stopAll };
+    return { runner, engine, temporal, backend, dataDir, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,29 +1,31 @@
-// `dev`'s work, loaded only when `dev` runs: runDev plus the control endpoint and dev.json.
-import { randomBytes } from 'node:crypto';
+// `dev`'s work, loaded only when `dev` runs: runDev plus its SurrealDB endpoint and dev.json.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { EXAMPLE_CONFIG, enqueueDemoJobs, runDev, type DevInstance } from '../../dev/runDev.js';
 import { UsageError } from '../cliErrors.js';
-import { DEFAULT_CONTROL_PORT, startControlServer, type ControlServer } from '../controlServer.js';
 import { removeDevFile, writeDevFile } from '../devFile.js';
-import { DirectJobs } from '../directJobs.js';
-import { configSecrets } from '../../../config/configSecrets.js';
-import { secretScrubber } from '../../../core/redactSecrets.js';
 import { displayPath } from '../output.js';
+import { serveSurrealRpc, type SurrealRpcServer } from '../../../adapters/surrealRpc/serveSurrealRpc.js';
+import { defineCredentialUser, newCredential } from '../../../adapters/surrealRpc/rpcCredential.js';
+import { parseOrigins } from '../../../adapters/surrealRpc/upgradeGuard.js';
+import { ALLOW_ORIGINS_ENV, DEFAULT_SURREAL_PORT } from '../../dev/devEndpointDefaults.js';
 
 export interface DevCommandOptions {
   dataDir: string;
   config?: string;
   demo: boolean;
   once?: boolean;
-  controlPort?: number;
+  surrealPort?: number;
+  /** Browser origins allowed to connect to the SurrealDB endpoint (checked by the option parser). */
+  allowOrigin?: string[];
   backendPort?: number;
 }
 
-export async function runDevCommand(opts: DevCommandOptions): Promise<void> {
+export async function runDevCommand(opts: DevCommandOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const dataDir = path.resolve(opts.dataDir);
+  const allowedOrigins = [...(opts.allowOrigin ?? []), ...originsFromEnv(env)];
   let configPath = opts.config;
   if (opts.backendPort !== undefined) {
     if (opts.config) throw new UsageError('--backend-port applies to the example app only: set baseUrl in your sp00ky.yml instead');
@@ -35,14 +37,14 @@ export async function runDevCommand(opts: DevCommandOptions): Promise<void> {
     ...(opts.backendPort !== undefined ? { exampleBackend: true } : {}),
   });
 
-  let control: ControlServer | undefined;
+  let endpoint: SurrealRpcServer | undefined;
   let stopping: Promise<void> | undefined;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   const stop = () => {
     stopping ??= (async () => {
       console.log('stopping: draining in-flight calls…');
-      await control?.close().catch(() => undefined);
+      await endpoint?.close().catch(() => undefined);
       await removeDevFile(dataDir).catch(() => undefined);
       await dev.stop();
       resolveStopped();
@@ -53,7 +55,7 @@ export async function runDevCommand(opts: DevCommandOptions): Promise<void> {
   process.on('SIGTERM', () => void stop());
 
   try {
-    control = await serveControl(dev, dataDir, opts.controlPort);
+    endpoint = await serveDatabase(dev, dataDir, opts.surrealPort, allowedOrigins);
   } catch (error) {
     await stop();
     throw error;
@@ -71,39 +73,51 @@ export async function runDevCommand(opts: DevCommandOptions): Promise<void> {
   return stopped;
 }
 
-async function serveControl(dev: DevInstance, dataDir: string, port: number | undefined): Promise<ControlServer> {
-  const { runner, temporal } = dev;
-  const backend = new DirectJobs({
-    jobs: runner.jobs,
-    db: () => runner.db,
-    backends: runner.config.backends.map((b) => ({ name: b.name, table: b.table })),
-    target: `dev instance (${displayPath(dataDir)})`,
-    temporalNamespace: runner.config.temporal.namespace,
-    ...(temporal.uiUrl ? { temporalUiUrl: temporal.uiUrl } : {}),
-    scrub: secretScrubber(configSecrets(runner.config)),
-  });
-  const token = randomBytes(24).toString('base64url');
-  const control = await startControlServer({
-    backend,
-    token,
-    port: port ?? DEFAULT_CONTROL_PORT,
+/** Serves the embedded database on 127.0.0.1 with a credential for this run, and writes dev.json. */
+async function serveDatabase(dev: DevInstance, dataDir: string, port: number | undefined, allowedOrigins: string[]): Promise<SurrealRpcServer> {
+  const { runner, temporal, engine } = dev;
+  const credential = newCredential();
+  await defineCredentialUser(engine.db, credential);
+  const file = displayPath(path.join(dataDir, 'dev.json'));
+  const endpoint = await serveSurrealRpc({
+    engine,
+    credential,
+    port: port ?? DEFAULT_SURREAL_PORT,
     fallbackToFreePort: port === undefined,
-    onError: (error) => console.error(`control endpoint: ${(error as Error).message}`),
+    portTakenHint: 'pass another one with --surreal-port',
+    signInHint: `sign in with the user and password in ${file}`,
+    allowedOrigins,
+    onRefused: (reason) => console.error(`SurrealDB endpoint: refused a WebSocket: ${reason} (allow a browser origin with --allow-origin <origin>)`),
   });
-  const file = await writeDevFile(dataDir, {
-    version: 1,
+  const { namespace, database } = runner.config.surreal;
+  await writeDevFile(dataDir, {
+    version: 2,
     pid: process.pid,
-    controlUrl: control.url,
-    token,
+    surrealUrl: endpoint.url,
+    surrealNamespace: namespace,
+    surrealDatabase: database,
+    surrealUser: credential.user,
+    surrealPassword: credential.pass,
+    storage: runner.config.surreal.url,
     temporalAddress: temporal.address,
     temporalNamespace: runner.config.temporal.namespace,
     ...(temporal.uiUrl ? { temporalUiUrl: temporal.uiUrl } : {}),
-    surrealUrl: runner.config.surreal.url,
     ...(existsSync(runner.config.source) ? { configPath: runner.config.source } : {}),
     startedAt: new Date().toISOString(),
   });
-  console.log(`Control endpoint: ${control.url} (for \`spooky-temporal jobs\`; details in ${displayPath(file)})`);
-  return control;
+  console.log(
+    `SurrealDB endpoint: ${endpoint.url} (${namespace}/${database}; user ${credential.user}, password in ${file}): ` +
+      'for `spooky-temporal jobs`, your app or Surrealist',
+  );
+  return endpoint;
+}
+
+function originsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  try {
+    return parseOrigins(env[ALLOW_ORIGINS_ENV]);
+  } catch (error) {
+    throw new UsageError(`${ALLOW_ORIGINS_ENV}: ${(error as Error).message}`);
+  }
 }
 
 async function waitForJobs(dev: DevInstance, ids: string[]): Promise<void> {

@@ -4,7 +4,8 @@ import type { JobStatus } from '../../../core/interfaces.js';
 import { addConnectionOptions, durationArg, intArg, priorityArg, secondsArg, statusOption } from '../args.js';
 import { UsageError } from '../cliErrors.js';
 import { clearLines, clearPreviewLines, footerLines, jobDetailLines, jobTableLines, killLine, retryLine, unservedQueueLines } from '../formatJobs.js';
-import { temporalUiLink, type EnqueueRequest, type JobsBackend } from '../jobsBackend.js';
+import { temporalUiLink, type EnqueueRequest } from '../jobsBackend.js';
+import type { DirectJobs } from '../directJobs.js';
 import { colorsFor } from '../output.js';
 import { openJobsBackend, temporalUiBase, type TargetOptions } from '../target.js';
 import { runDashboard } from '../dashboard/run.js';
@@ -23,7 +24,7 @@ function printJson(value: unknown): void {
 }
 
 /** Opens the target backend, runs `fn`, always closes it. */
-async function withBackend<T>(command: Command, fn: (backend: JobsBackend, options: JobsOptions) => Promise<T>): Promise<T> {
+async function withBackend<T>(command: Command, fn: (backend: DirectJobs, options: JobsOptions) => Promise<T>): Promise<T> {
   const options = command.optsWithGlobals<JobsOptions>();
   const backend = await openJobsBackend(options);
   try {
@@ -49,9 +50,10 @@ export function registerJobsCommands(program: Command): void {
     .addHelpText(
       'after',
       `
-By default every jobs command talks to the local dev instance (npm start) through the control
-endpoint recorded in <data-dir>/dev.json. With --url (or SURREAL_URL) it uses that SurrealDB
-directly, and Temporal (--temporal-address) for kill, retry and clear --all.
+Every jobs command connects to a SurrealDB and, for kill, retry, clear --all and queues, to
+Temporal. By default these are the local dev instance's (npm start): its SurrealDB endpoint,
+credential and Temporal, read from <data-dir>/dev.json. With --url (or SURREAL_URL) it uses that
+SurrealDB instead, and Temporal at --temporal-address.
 
 Dashboard keys: ↑/↓ select, Enter details, k kill, r retry, f filter by status, q/Esc quit.
 
@@ -87,7 +89,7 @@ Examples:
           backend.list(listOptions),
           backend.stats(),
           // Best effort: the list still shows when Temporal cannot be asked.
-          backend.queues?.().catch(() => undefined),
+          backend.queues().catch(() => undefined),
         ]);
         if (globals.json) return printJson({ jobs: rows, stats, ...(queues ? { queues } : {}) });
         const now = new Date();
@@ -182,7 +184,6 @@ Examples:
       const olderThan = options.olderThan !== undefined ? { olderThanMs: options.olderThan } : {};
       await withBackend(command, async (backend, globals) => {
         if (options.dryRun) {
-          if (!backend.previewClear) throw new UsageError('this target cannot dry-run a clear');
           const preview = await backend.previewClear({ ...olderThan, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
           if (globals.json) return printJson({ dryRun: true, ...preview });
           return print(clearPreviewLines(preview, { now: new Date(), colors: colors(globals) }));

@@ -2,7 +2,7 @@
 // overwrite each line, clear its rest) only when the frame changed, refresh at most every 1 s.
 // The terminal is restored on q/Esc, Ctrl-C, SIGTERM/SIGHUP and process exit.
 import { emitKeypressEvents } from 'node:readline';
-import type { JobsBackend } from '../jobsBackend.js';
+import type { DirectJobs } from '../directJobs.js';
 import { UsageError, oneLine } from '../cliErrors.js';
 import { killLine, retryLine } from '../formatJobs.js';
 import { colorsFor } from '../output.js';
@@ -19,7 +19,7 @@ export interface DashboardIo {
 }
 
 export async function runDashboard(
-  backend: JobsBackend,
+  backend: DirectJobs,
   io: DashboardIo = { stdin: process.stdin, stdout: process.stdout },
 ): Promise<void> {
   const { stdin, stdout } = io;
@@ -58,7 +58,7 @@ export async function runDashboard(
   const QUEUE_CHECK_MS = 5_000;
   let queuesCheckedAt = 0;
   const checkQueues = () => {
-    if (!backend.queues || Date.now() - queuesCheckedAt < QUEUE_CHECK_MS) return Promise.resolve(undefined);
+    if (Date.now() - queuesCheckedAt < QUEUE_CHECK_MS) return Promise.resolve(undefined);
     queuesCheckedAt = Date.now();
     return backend.queues().catch(() => undefined);
   };
