@@ -1,7 +1,8 @@
 // spooky-temporal: run the outbox jobs of SurrealDB (Sp00ky) apps as Temporal workflows.
 // Public API; everything else is internal.
 export { createRunner, type Runner, type RunnerOptions, type RunnerMode, type StopOptions } from './app/runner/createRunner.js';
-export { JobsClient, type QueueStatus, type ClearOptions } from './app/jobs/jobsClient.js';
+export { JobsClient, type QueueStatus, type ClearOptions, type JobTotals } from './app/jobs/jobsClient.js';
+export { openJobsClient, type OpenedJobsClient } from './app/jobs/openJobsClient.js';
 export { SchedulesClient, type ScheduleInfo, type ScheduleInput } from './app/schedulesClient.js';
 export { DEFAULT_QUEUE } from './core/taskQueues.js';
 export { pruneJobs, ClearOptionsError, type PruneOptions, type PruneResult, type ExpiredJob } from './adapters/sql/pruneJobs.js';

@@ -2,18 +2,13 @@
 // clear --all and queues. Results are plain JSON views (dates as ISO strings, see jobsBackend.ts).
 // Used against any SurrealDB URL: --url / SURREAL_URL, or the dev instance's endpoint (dev.json).
 import type { Priority } from '../../core/enqueueOptions.js';
-import { Client } from '@temporalio/client';
-import type { Surreal } from 'surrealdb';
 import type { RunnerConfig } from '../../core/interfaces.js';
-import { JobsClient, type ClearOptions } from '../jobs/jobsClient.js';
+import type { JobsClient, ClearOptions } from '../jobs/jobsClient.js';
+import { openJobsClient } from '../jobs/openJobsClient.js';
 import { ClearOptionsError, DEFAULT_PRUNE_SAMPLE_LIMIT } from '../../adapters/sql/pruneJobs.js';
-import { BackendRegistry } from '../../config/backendRegistry.js';
-import { TableShapes } from '../../adapters/db/tableShape.js';
 import { JobNotFoundError } from '../../core/errors.js';
-import { findJobsByPrefix } from '../../adapters/sql/findJobsByPrefix.js';
 import { totalJobStats } from './totalJobStats.js';
-import { openSurreal, redactUrl } from '../../adapters/db/connect.js';
-import { assertTemporalReady, connectFailure, lazyTemporalConnection } from '../../adapters/temporal/connectTemporal.js';
+import { redactUrl } from '../../adapters/db/connect.js';
 import { resolveJobRef } from './resolveJobRef.js';
 import { configSecrets } from '../../config/configSecrets.js';
 import { secretScrubber, type SecretScrubber } from '../../core/redactSecrets.js';
@@ -32,7 +27,6 @@ import {
 
 export interface DirectJobsDeps {
   jobs: JobsClient;
-  db: () => Surreal;
   backends: { name: string; table: string }[];
   target: string;
   temporalNamespace: string;
@@ -70,15 +64,9 @@ export class DirectJobs {
       target?: string;
     } = {},
   ): Promise<DirectJobs> {
-    const registry = await BackendRegistry.load(config);
-    const db = await openSurreal(config.surreal, { timeoutMs: options.connectTimeoutMs });
-    const connection = lazyTemporalConnection(config.temporal);
-    const client = new Client({ connection, namespace: config.temporal.namespace });
-    let temporalUsed = false;
-    const jobs = new JobsClient({ db: () => db, client, registry, shapes: new TableShapes(() => db) });
+    const { jobs, ensureTemporal, close } = await openJobsClient(config, { connectTimeoutMs: options.connectTimeoutMs });
     return new DirectJobs({
       jobs,
-      db: () => db,
       backends: options.withoutBackends ? [] : config.backends.map((b) => ({ name: b.name, table: b.table })),
       ...(options.withoutBackends ? { withoutBackends: options.withoutBackends } : {}),
       target:
@@ -87,19 +75,8 @@ export class DirectJobs {
       temporalNamespace: config.temporal.namespace,
       ...(options.temporalUiUrl ? { temporalUiUrl: options.temporalUiUrl } : {}),
       scrub: secretScrubber(configSecrets(config)),
-      ensureTemporal: async () => {
-        temporalUsed = true;
-        await assertTemporalReady(config.temporal, 5_000);
-        try {
-          await connection.ensureConnected();
-        } catch (cause) {
-          throw await connectFailure(config.temporal, cause);
-        }
-      },
-      close: async () => {
-        if (temporalUsed) await connection.close().catch(() => undefined);
-        await db.close().catch(() => undefined);
-      },
+      ensureTemporal,
+      close,
     });
   }
 
@@ -133,7 +110,7 @@ export class DirectJobs {
   async resolve(ref: string): Promise<string> {
     return this.#db(() =>
       resolveJobRef(ref, this.#tables, async (table, prefix, limit) =>
-        (await findJobsByPrefix(this.deps.db(), table, prefix, limit)).map((c) => ({ ...c, table })),
+        (await this.deps.jobs.findByKeyPrefix(table, prefix, limit)).map((c) => ({ ...c, table })),
       ),
     );
   }
@@ -203,7 +180,7 @@ export class DirectJobs {
   }
 
   stats(): Promise<JobStats> {
-    return this.#db(() => totalJobStats(this.deps.db(), this.#tables));
+    return this.#db(() => totalJobStats(this.deps.jobs));
   }
 
   /** Defines the job tables and functions (idempotent); returns the tables. */

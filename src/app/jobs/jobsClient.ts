@@ -16,8 +16,10 @@ import { killJob } from './killJob.js';
 import { retryJob } from './retryJob.js';
 import { clearJobs, type ClearOptions } from './clearJobs.js';
 import { queueStatus, type QueueStatus } from './queueStatus.js';
+import { jobTotals, type JobTotals } from './jobTotals.js';
+import { findJobsByPrefix } from '../../adapters/sql/findJobsByPrefix.js';
 
-export type { ClearOptions, JobsClientDeps, QueueStatus };
+export type { ClearOptions, JobsClientDeps, JobTotals, QueueStatus };
 
 export class JobsClient {
   constructor(private readonly deps: JobsClientDeps) {}
@@ -90,6 +92,16 @@ export class JobsClient {
       }
     }
     return rows.sort((a, b) => (b.updatedAt ?? b.createdAt).getTime() - (a.updatedAt ?? a.createdAt).getTime());
+  }
+
+  /** Ids of one job table whose key starts with `keyPrefix`, the exact key first (at most `limit`). */
+  async findByKeyPrefix(table: string, keyPrefix: string, limit: number): Promise<{ id: string; key: string }[]> {
+    return findJobsByPrefix(this.deps.db(), table, keyPrefix, limit);
+  }
+
+  /** Counts by status over every job table, the outcomes of the last `windowMinutes`, the oldest pending job. */
+  totals(windowMinutes = 5): Promise<JobTotals> {
+    return jobTotals(this.deps.db(), this.tables, windowMinutes);
   }
 
   /**
