@@ -12,6 +12,7 @@ import { RowHandler } from './rowHandler.js';
 import { CatchUp } from './catchUp.js';
 import { LiveSubscriptions } from './liveSubscriptions.js';
 import { ConnectionSupervisor } from './connectionSupervisor.js';
+import { TemporalOutage } from './temporalOutage.js';
 
 export type { BridgeOptions } from './bridgeOptions.js';
 
@@ -21,6 +22,7 @@ export class JobBridge {
   readonly #catchUp: CatchUp;
   readonly #live: LiveSubscriptions;
   readonly #supervisor: ConnectionSupervisor;
+  readonly #outage: TemporalOutage;
 
   constructor(options: BridgeOptions) {
     const o = withBridgeDefaults(options);
@@ -28,7 +30,8 @@ export class JobBridge {
     const ctx: BridgeContext = { connection, client, registry, shapes, logger, events, confirmedRunning: new ConfirmedRunning() };
     const stopSignal = this.#stop.signal;
     const limit = pLimit(o.startConcurrency);
-    const rows = new RowHandler(ctx, new JobStarter(ctx), stopSignal);
+    this.#outage = new TemporalOutage(ctx, { onBack: () => this.catchUp(), stopSignal });
+    const rows = new RowHandler(ctx, new JobStarter(ctx), stopSignal, this.#outage);
     this.#limit = limit;
     const { pageSize, staleProcessingMs, recheckRunningMs } = o;
     this.#catchUp = new CatchUp(ctx, { pageSize, staleProcessingMs, recheckRunningMs, limit, rows, stopSignal });
@@ -39,6 +42,7 @@ export class JobBridge {
       reconnectBaseDelayMs: o.reconnectBaseDelayMs,
       live: this.#live,
       catchUp: () => this.catchUp(),
+      outage: this.#outage,
       stopSignal,
     });
   }
@@ -54,6 +58,7 @@ export class JobBridge {
     this.#supervisor.halt();
     await this.#live.killAll();
     await this.#supervisor.idle();
+    await this.#outage.idle();
     await this.#catchUp.idle();
     while (this.#limit.activeCount + this.#limit.pendingCount > 0) await delay(20);
   }

@@ -4,6 +4,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LiveSubscriptions } from './liveSubscriptions.js';
 import type { BridgeContext, ResolvedBridgeOptions } from './bridgeOptions.js';
+import type { TemporalOutage } from './temporalOutage.js';
 
 /** Longest wait between two reopen attempts. */
 const MAX_RECONNECT_DELAY_MS = 10_000;
@@ -13,6 +14,8 @@ export interface ConnectionSupervisorOptions
   live: LiveSubscriptions;
   /** The catch-up pass (single-flight). */
   catchUp: () => Promise<void>;
+  /** While Temporal is unreachable, its own probe runs the catch-up when it is back. */
+  outage: TemporalOutage;
   stopSignal: AbortSignal;
 }
 
@@ -74,8 +77,9 @@ export class ConnectionSupervisor {
   }
 
   async #reconcile(): Promise<void> {
-    if (this.#o.stopSignal.aborted || this.#recovering) return;
+    if (this.#o.stopSignal.aborted || this.#recovering || this.#o.outage.down) return;
     await this.#o.catchUp().catch(async (error: unknown) => {
+      if (this.#o.outage.noteFailure(error)) return;
       // Only a dead connection calls for a reconnect; anything else waits for the next pass.
       if (await this.#ctx.connection.isHealthy()) {
         this.#ctx.logger.error({ err: error }, 'reconciliation pass failed; trying again on the next pass');

@@ -5,6 +5,7 @@ import { parseJobRow } from '../../adapters/db/jobRow.js';
 import { markInvalid } from './markInvalid.js';
 import { relayKill } from './relayKill.js';
 import type { JobStarter } from './jobStarter.js';
+import type { TemporalOutage } from './temporalOutage.js';
 import type { BridgeContext, Origin } from './bridgeOptions.js';
 
 /** How long a schedule's own workflow has to start its job before reconciliation does. */
@@ -14,15 +15,19 @@ export class RowHandler {
   readonly #ctx: BridgeContext;
   readonly #starter: JobStarter;
   readonly #stopSignal: AbortSignal;
+  readonly #outage: TemporalOutage;
 
-  constructor(ctx: BridgeContext, starter: JobStarter, stopSignal: AbortSignal) {
+  constructor(ctx: BridgeContext, starter: JobStarter, stopSignal: AbortSignal, outage: TemporalOutage) {
     this.#ctx = ctx;
     this.#starter = starter;
     this.#stopSignal = stopSignal;
+    this.#outage = outage;
   }
 
   async handle(raw: unknown, origin: Origin): Promise<void> {
-    if (this.#stopSignal.aborted) return;
+    // While Temporal is unreachable the row waits in its table: the catch-up that follows
+    // Temporal's return handles it (one log line for the outage, not one per row).
+    if (this.#stopSignal.aborted || this.#outage.down) return;
     try {
       const parsed = parseJobRow(raw);
       if (!parsed.ok) {
@@ -37,7 +42,8 @@ export class RowHandler {
         await this.#starter.ensureStarted(row, origin);
       }
     } catch (error) {
-      // Temporal or the database is unavailable: the next reconciliation pass tries again.
+      if (this.#outage.noteFailure(error)) return;
+      // The database is unavailable, or Temporal refused: the next reconciliation pass tries again.
       this.#ctx.logger.error({ err: error, origin }, 'could not handle a job row; it will be retried by reconciliation');
     }
   }
