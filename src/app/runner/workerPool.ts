@@ -69,6 +69,7 @@ export class WorkerPool {
         drain: this.#drain.signal,
         registry,
         scrub: secretScrubber(this.#o.secrets),
+        logger,
       },
     }));
     this.#stopReporting = reportStalledSlots(this.#slotWatch, logger);

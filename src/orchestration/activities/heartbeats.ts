@@ -6,9 +6,10 @@ import { Context } from '@temporalio/activity';
 /** Heartbeat period. The worker's heartbeat throttle (maxHeartbeatThrottleInterval) matches it. */
 export const HEARTBEAT_EVERY_MS = 1_000;
 
-export async function withHeartbeats<T>(work: () => Promise<T>): Promise<T> {
+/** `details`: what each heartbeat carries (a checkpoint a retry of the activity reads back). */
+export async function withHeartbeats<T>(work: () => Promise<T>, details?: () => unknown): Promise<T> {
   const context = Context.current();
-  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  const timer = setInterval(() => context.heartbeat(details?.()), HEARTBEAT_EVERY_MS);
   try {
     return await work();
   } finally {

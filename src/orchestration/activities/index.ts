@@ -2,6 +2,7 @@
 // the workflows see only the type `JobActivities`.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Surreal } from 'surrealdb';
+import type { Logger } from 'pino';
 import type { BackendConfig, JobErrorEntry } from '../../core/interfaces.js';
 import type { TableShapes } from '../../adapters/db/tableShape.js';
 import type { JobEvents } from '../../core/jobEvents.js';
@@ -29,6 +30,8 @@ export interface ActivityDeps {
   drain?: AbortSignal;
   /** For the control activities: a schedule's row → its job workflow's input; the tables to prune. */
   registry: BackendRegistry;
+  /** Where an activity says why a step cannot go on (the step is retried meanwhile). */
+  logger?: Logger;
   /** Removes configured secrets (tokens, the database password) from what the backend answered. */
   scrub?: SecretScrubber;
 }
@@ -45,7 +48,7 @@ export function createActivities(deps: ActivityDeps): JobActivities {
   const callUnscrubbed = callConfiguredBackend(deps.assertDeclaredPath, deps.drain);
   // Before anything is recorded: the row, the events and the history see the scrubbed answer.
   const call: typeof callUnscrubbed = async (backend, input) => scrubOutcome(await callUnscrubbed(backend, input), scrub);
-  const attemptDeps = { db: deps.db, shapeOf, identity: deps.identity, events: deps.events, call, backends: deps.backends };
+  const attemptDeps = { db: deps.db, shapeOf, identity: deps.identity, events: deps.events, call, backends: deps.backends, ...(deps.logger ? { logger: deps.logger } : {}) };
 
   return scrubActivities({
     /** One whole attempt: claim, POST, record the outcome. */

@@ -19,6 +19,8 @@ import { decideOutcome, waitBeforeRetry, type AttemptDecision } from '../../core
 import { recordedOutcome } from './recordedOutcome.js';
 import { withHeartbeats } from './heartbeats.js';
 import { shieldFromCancellation } from './activitySignal.js';
+import { keepDecision, keptDecision, type AttemptCheckpoint } from './attemptCheckpoint.js';
+import type { Logger } from 'pino';
 
 export interface AttemptDeps {
   db: () => Surreal;
@@ -28,15 +30,24 @@ export interface AttemptDeps {
   /** The HTTP call; `undefined` backend = not configured on this worker. */
   call: (backend: BackendConfig | undefined, input: CallBackendInput) => Promise<CallBackendOutcome>;
   backends: ReadonlyMap<string, BackendConfig>;
+  /** Says why an outcome could not be recorded (the step is retried by Temporal meanwhile). */
+  logger?: Logger;
 }
 
 /** Row writes after the call are retried in place, so a database hiccup does not repeat the call. */
 const WRITE_TRIES = 8;
 
 export function runAttempt(deps: AttemptDeps, input: AttemptInput): Promise<AttemptOutcome> {
+  let checkpoint: AttemptCheckpoint | undefined;
   return withHeartbeats(async () => {
     const shape = await deps.shapeOf(input.table);
     const key: AttemptKey = { jobId: input.jobId, run: input.run, attempt: input.attempt };
+    const kept = keptDecision(key);
+    if (kept) {
+      // An earlier try of this attempt got the backend's answer but could not record it.
+      checkpoint = { run: input.run, attempt: input.attempt, decision: kept };
+      return await shieldFromCancellation(() => recordDecision(deps, shape, key, input, kept));
+    }
     if (!(await claimJob(deps.db(), shape, { key, assignee: deps.identity }))) {
       return await repeatOrFence(deps, key, input);
     }
@@ -52,14 +63,33 @@ export function runAttempt(deps: AttemptDeps, input: AttemptInput): Promise<Atte
       timeoutMs: input.timeoutMs,
     });
     const decision = decideOutcome(call, input, new Date());
+    // Periodic heartbeats carry it from now on; a failed write sends it at once (see recordDecision).
+    checkpoint = { run: input.run, attempt: input.attempt, decision };
     // The backend answered: record it even if a kill arrives meanwhile (a 2xx wins over a late kill).
-    return await shieldFromCancellation(async () => {
-      const written = await withWriteRetries(() => record(deps.db(), shape, key, decision));
-      if (!written) return await repeatOrFence(deps, key, input); // killed (or repeated) while the call ran
-      publishOutcome(deps.events, input, decision);
-      return decision;
-    });
-  });
+    return await shieldFromCancellation(() => recordDecision(deps, shape, key, input, decision));
+  }, () => checkpoint);
+}
+
+async function recordDecision(deps: AttemptDeps, shape: TableShape, key: AttemptKey, input: AttemptInput, decision: AttemptDecision): Promise<AttemptOutcome> {
+  let written: boolean;
+  try {
+    // No heartbeat when the write works at once (each is a server write); a refused write sends the
+    // answer to Temporal right away, so a retry of this step records it instead of calling again.
+    written = await withWriteRetries(
+      () => record(deps.db(), shape, key, decision),
+      () => keepDecision({ run: input.run, attempt: input.attempt, decision }),
+    );
+  } catch (error) {
+    deps.logger?.error(
+      { jobId: key.jobId, run: key.run, attempt: key.attempt, outcome: decision.kind, reason: (error as Error).message?.split('\n')[0] },
+      `the database refused to record the outcome of ${key.jobId} (attempt ${key.attempt}, ${decision.kind}); ` +
+        'Temporal retries this step, and the backend is not called again: the answer is kept until the write succeeds',
+    );
+    throw error;
+  }
+  if (!written) return await repeatOrFence(deps, key, input); // killed (or repeated) while the call ran
+  publishOutcome(deps.events, input, decision);
+  return decision;
 }
 
 function record(db: Surreal, shape: TableShape, key: AttemptKey, decision: AttemptDecision): Promise<boolean> {
@@ -111,11 +141,12 @@ async function repeatOrFence(deps: AttemptDeps, key: AttemptKey, input: AttemptI
   }
 }
 
-async function withWriteRetries(write: () => Promise<boolean>): Promise<boolean> {
+async function withWriteRetries(write: () => Promise<boolean>, onFirstFailure: () => void): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write();
     } catch (error) {
+      if (attempt === 1) onFirstFailure();
       if (attempt >= WRITE_TRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 3_000)));
     }
