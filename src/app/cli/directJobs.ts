@@ -1,7 +1,6 @@
 // JobsBackend over a JobsClient: SurrealDB directly, Temporal for kill/retry/clear --all.
 // Used by `jobs --url ...` (opens its own connections) and inside `dev` (borrows the runner's).
 import type { Priority } from '../../core/enqueueOptions.js';
-import { Client } from '@temporalio/client';
 import type { Surreal } from 'surrealdb';
 import type { RunnerConfig } from '../../core/interfaces.js';
 import { JobsClient, type ClearOptions } from '../jobs/jobsClient.js';
@@ -12,7 +11,7 @@ import { JobNotFoundError } from '../../core/errors.js';
 import { findJobsByPrefix } from '../../adapters/sql/findJobsByPrefix.js';
 import { jobStats } from '../../adapters/sql/jobStats.js';
 import { openSurreal, redactUrl } from '../../adapters/db/connect.js';
-import { assertTemporalReady, connectFailure, lazyTemporalConnection } from '../../adapters/temporal/connectTemporal.js';
+import { assertTemporalReady, connectFailure, lazyTemporalConnection, temporalClientFor } from '../../adapters/temporal/connectTemporal.js';
 import { resolveJobRef } from './resolveJobRef.js';
 import { configSecrets } from '../../config/configSecrets.js';
 import { secretScrubber, type SecretScrubber } from '../../core/redactSecrets.js';
@@ -70,7 +69,7 @@ export class DirectJobs implements JobsBackend {
     const registry = await BackendRegistry.load(config);
     const db = await openSurreal(config.surreal, { timeoutMs: options.connectTimeoutMs });
     const connection = lazyTemporalConnection(config.temporal);
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = temporalClientFor(connection, config.temporal);
     let temporalUsed = false;
     const jobs = new JobsClient({ db: () => db, client, registry, shapes: new TableShapes(() => db) });
     return new DirectJobs({
