@@ -12,6 +12,7 @@ import { payloadCodecFor } from '../../src/adapters/temporal/dataConverter.js';
 import { configFromObject, loadConfig } from '../../src/config/loadConfig.js';
 import { configSecrets } from '../../src/config/configSecrets.js';
 import { ConfigError, PayloadCodecError } from '../../src/core/errors.js';
+import { resolveCodecServerConfig } from '../../src/config/codecServerConfig.js';
 
 const JOB_CONFIG = JSON.stringify([{ name: 'api', base_url: 'http://localhost:3660', allow_any_path: true }]);
 const keyA = randomBytes(32).toString('base64');
@@ -100,5 +101,23 @@ void test('a wrong or missing key fails at start with one line that says what to
     assert.match(error.message, expected);
     assert.doesNotMatch(error.message, /\n/);
     for (const key of [keyA, keyB, short]) assert.ok(!error.message.includes(key), `${error.message} shows a key`);
+  }
+});
+
+void test('codec-server needs a token unless --no-token on a loopback address, and a UI origin without a path', () => {
+  const env = { SPKY_CODEC_KEYS: `a:${keyA}` };
+  const token = 'a-codec-server-token-0123456789';
+  const served = resolveCodecServerConfig({}, { ...env, SPKY_CODEC_SERVER_TOKEN: token, SPKY_CODEC_UI_ORIGIN: 'http://localhost:8233, https://ui.example.com' });
+  assert.deepEqual([served.host, served.port, served.token, served.uiOrigins], ['127.0.0.1', 8888, token, ['http://localhost:8233', 'https://ui.example.com']]);
+  assert.equal(resolveCodecServerConfig({ token: false }, env).token, undefined, '--no-token on 127.0.0.1');
+  const refusals: [Parameters<typeof resolveCodecServerConfig>, RegExp][] = [
+    [[{}, env], /SPKY_CODEC_SERVER_TOKEN: expected a bearer token/],
+    [[{ token: false, host: '0.0.0.0' }, env], /--no-token: serving without a token is allowed on a loopback address only, not 0.0.0.0/],
+    [[{}, { ...env, SPKY_CODEC_SERVER_TOKEN: 'short' }], /expected a token of at least 16 characters/],
+    [[{ uiOrigin: ['http://localhost:8233/namespaces'] }, { ...env, SPKY_CODEC_SERVER_TOKEN: token }], /--ui-origin: expected the Web UI's origin as scheme:\/\/host\[:port\]/],
+    [[{}, {}], /SPKY_CODEC_KEYS: expected the runner's codec keys/],
+  ];
+  for (const [args, expected] of refusals) {
+    assert.throws(() => resolveCodecServerConfig(...args), (error: unknown) => error instanceof ConfigError && expected.test(error.message) && !error.message.includes(keyA));
   }
 });
