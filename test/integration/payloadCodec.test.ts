@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { Surreal } from 'surrealdb';
+import { Client, Connection } from '@temporalio/client';
 import type { DevServer } from '../../src/adapters/temporal/devServer.js';
 import { findTemporalCli } from '../../src/adapters/temporal/findTemporalCli.js';
 import { startCodecServer, type CodecServer } from '../../src/adapters/temporal/codecServer.js';
@@ -134,6 +135,9 @@ void test('with the codec on, the raw history holds no payload, answer or error 
   assert.ok(okText.includes(PAYLOAD) && okText.includes(ANSWER), 'the input and the answer decode');
   assert.ok((await decodedText(payloadsIn(JSON.parse(histories.failed)))).includes(REASON), 'the error reason decodes');
   assert.ok((await decodedText(payloadsIn(JSON.parse(scheduleShown)))).includes(SCHEDULED), "the schedule's payload decodes");
+  // The `temporal` CLI is a codec-server client too (no Origin header, the token as --codec-auth).
+  const throughCli = await temporalCli(['workflow', 'show', '-w', workflowIdFor(failed, 1), '--codec-endpoint', codecServer.url, '--codec-auth', `Bearer ${TOKEN}`]);
+  assert.ok(readable(throughCli).includes(REASON), 'temporal workflow show --codec-endpoint decodes the error reason');
 });
 
 void test('the codec server answers only callers with the token, and CORS only the configured UI origin', async () => {
@@ -201,7 +205,13 @@ void test("a runner that lacks a payload's key logs one clear line naming the ke
   for (const key of Object.values(keys)) assert.ok(!lines.join('').includes(key), 'no key material in the log');
 });
 
-void test('with the codec on, a workflow bundle that would leave failure messages in clear is refused at start', async () => {
+void test('with the codec on, a Temporal client without it, or a workflow bundle that would leave failure messages in clear, is refused at start', async () => {
+  const connection = await Connection.connect({ address: temporal.address });
+  try {
+    await assert.rejects(startRunner({ db, config: codecConfig(`a:${keys.a}`), temporalClient: new Client({ connection }) }), /the Temporal client given to the runner has no payload codec/);
+  } finally {
+    await connection.close();
+  }
   await assert.rejects(startRunner({ db, config: codecConfig(`a:${keys.a}`), workflowBundle: await getWorkflowBundle() }), (error: unknown) => {
     assert.ok(error instanceof PayloadCodecError, String(error));
     assert.match(error.message, /build it with getWorkflowBundle\(\{ encodeFailures: true \}\)/);

@@ -26,7 +26,7 @@ export async function openConnections(
     // Its workflow inputs would reach Temporal in clear, and its reads could not decrypt the workers' results.
     throw new PayloadCodecError(
       'the Temporal client given to the runner has no payload codec while codec keys are configured: build it with ' +
-        'temporalClientFor(connection, config.temporal) (or dataConverter: temporalDataConverter(config.temporal)), or leave temporalClient out',
+        'dataConverter: temporalDataConverter(config.temporal), or leave temporalClient out',
     );
   }
   const dbOptions = {
