@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { Surreal } from 'surrealdb';
+import { StringRecordId, type Surreal } from 'surrealdb';
 import { Client, Connection } from '@temporalio/client';
 import type { DevServer } from '../../src/adapters/temporal/devServer.js';
 import { findTemporalCli } from '../../src/adapters/temporal/findTemporalCli.js';
@@ -62,6 +62,14 @@ function codecConfig(codecKeys: string, extra: Partial<ConfigObject> & { taskQue
 }
 
 const encrypted = () => getWorkflowBundle({ encodeFailures: true });
+
+/** A delay long enough for the first runner to stop before the job is due, on a busy machine. */
+const DUE_AFTER_RESTART_MS = 3_000;
+
+async function statusOf(id: string): Promise<unknown> {
+  const [rows] = await db.query<[{ status: string }[]]>('SELECT status FROM $id', { id: new StringRecordId(id) });
+  return rows?.[0]?.status;
+}
 
 async function temporalCli(args: string[]): Promise<string> {
   const shown = await runProcess(await findTemporalCli(), [...args, '-o', 'json', '--address', temporal.address]);
@@ -159,11 +167,12 @@ void test('a key rotation mid-run: a job started with key a finishes after a res
   let runner = await startRunner({ db, config: codecConfig(`a:${keys.a}`, { taskQueue }), workflowBundle: await encrypted() });
   let old: string;
   try {
-    old = await insertJob(db, { path: '/echo', payload: { note: `${PAYLOAD}-old` }, delay: 2_000 });
-    await waitFor('the delayed job to be started in Temporal', async () => (await runner.jobs.get(old))?.status === 'pending' && readable(await temporalCli(['workflow', 'describe', '-w', workflowIdFor(old, 1)])).length > 0);
+    old = await insertJob(db, { path: '/echo', payload: { note: `${PAYLOAD}-old` }, delay: DUE_AFTER_RESTART_MS });
+    await waitFor('the delayed job to be started in Temporal', async () => (await temporalCli(['workflow', 'describe', '-w', workflowIdFor(old, 1)])).length > 0);
   } finally {
     await runner.stop();
   }
+  assert.equal(await statusOf(old), 'pending', 'setup: the job is still waiting for its due time at the restart');
   runner = await startRunner({ db, config: codecConfig(`a:${keys.a},b:${keys.b}`, { taskQueue }), workflowBundle: await encrypted() });
   let fresh: string;
   try {
@@ -186,11 +195,12 @@ void test("a runner that lacks a payload's key logs one clear line naming the ke
   let runner = await startRunner({ db, config: codecConfig(`a:${keys.a}`, { taskQueue }), workflowBundle: await encrypted() });
   let job: string;
   try {
-    job = await insertJob(db, { path: '/echo', payload: { note: PAYLOAD }, delay: 1_500 });
+    job = await insertJob(db, { path: '/echo', payload: { note: PAYLOAD }, delay: DUE_AFTER_RESTART_MS });
     await waitFor('the delayed job to be started in Temporal', async () => (await temporalCli(['workflow', 'describe', '-w', workflowIdFor(job, 1)])).length > 0);
   } finally {
     await runner.stop();
   }
+  assert.equal(await statusOf(job), 'pending', 'setup: the job is still waiting for its due time at the restart');
   const lines: string[] = [];
   const logger = createLogger({ destination: { write: (line: string) => void lines.push(line) }, secrets: [keys.b] });
   // No schedule sync: it would fail at start on the first test's schedule (its memo is under key a).
@@ -198,7 +208,7 @@ void test("a runner that lacks a payload's key logs one clear line naming the ke
   try {
     const line = await waitFor('the decode failure to be logged', () => lines.find((l) => l.includes('cannot decrypt a payload')), 20_000);
     assert.match(line, /encrypted with key id a, which is not among this process's keys \(b\): add that key \(SPKY_CODEC_KEYS or SPKY_CODEC_KEY_FILE\)/);
-    assert.equal((await runner.jobs.get(job))?.status, 'pending', 'the job waits: it is neither run nor failed');
+    assert.equal(await statusOf(job), 'pending', 'the job waits: it is neither run nor failed');
   } finally {
     await runner.stop();
   }
