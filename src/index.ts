@@ -15,6 +15,9 @@ export { loadConfig, configFromObject, type ConfigObject, type LoadConfigOptions
 export { deploySchema } from './adapters/db/deploySchema.js';
 export { openSurreal } from './adapters/db/connect.js';
 export { startDevServer, type DevServer, type DevServerOptions } from './adapters/temporal/devServer.js';
+export { temporalDataConverter, payloadCodecFor } from './adapters/temporal/dataConverter.js';
+export { AesGcmPayloadCodec } from './adapters/temporal/aesGcmCodec.js';
+export { getWorkflowBundle } from './orchestration/worker/workflowBundle.js';
 export { JOB_SEARCH_ATTRIBUTES } from './core/searchAttributes.js';
 export { workflowIdFor } from './core/workflowId.js';
 export type { JobEvent, JobLifecycleEvent, JobLifecycleEventName, JobEventMap } from './core/jobEvents.js';

@@ -92,7 +92,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Runne
   const secrets = [
     ...(yml?.secrets ?? []),
     ...collectSecrets(overrides),
-    ...collectSecrets({ pass: env.SURREAL_PASS, apiKey: env.TEMPORAL_API_KEY }),
+    ...collectSecrets({ pass: env.SURREAL_PASS, apiKey: env.TEMPORAL_API_KEY, codecKeys: env.SPKY_CODEC_KEYS }),
   ];
   const surrealOverrides = parseWith(surrealOverride.optional(), overrides.surreal, 'overrides', ['surreal'], secrets);
   const temporalOverrides = parseWith(temporalOverride.optional(), overrides.temporal, 'overrides', ['temporal'], secrets);

@@ -6,6 +6,7 @@ import { configError } from './configErrors.js';
 import type { SurrealBlock } from './fromSp00kyYml.js';
 import { CONFIG_DEFAULTS, SURREAL_AUTH_LEVELS, type SurrealInput, type TemporalInput } from './schema.js';
 import { checkCertificateFile, checkClientPair, type NamedPath } from './tlsFiles.js';
+import { resolveCodecKeys } from './codecKeys.js';
 
 type Candidate = { value: string | undefined; source: string; key: string };
 
@@ -86,11 +87,13 @@ export function resolveTemporal(
   );
   const apiKey = pick('', { value: override?.apiKey, source: overrideSource, key: 'temporal.apiKey' }, { value: env.TEMPORAL_API_KEY, source: 'environment', key: 'TEMPORAL_API_KEY' });
   const tls = resolveTemporalTls(env, override?.tls, overrideSource, Boolean(apiKey.value), secrets);
+  const codec = resolveCodecKeys(env, override, overrideSource, secrets);
   return {
     address: address.value,
     namespace: namespace.value,
     ...(tls !== undefined ? { tls } : {}),
     ...(apiKey.value ? { apiKey: apiKey.value } : {}),
+    ...(codec ? { codec } : {}),
   };
 }
 

@@ -218,6 +218,8 @@ export const temporalOverride = z
     namespace: z.string().min(1).optional(),
     tls: temporalTlsField.optional(),
     apiKey: secretField('apiKey (the Temporal Cloud API key)').optional(),
+    codecKeys: secretField('codecKeys (<key id>:<base64 key>, comma-separated, newest last)').optional(),
+    codecKeyFile: filePath('codecKeyFile (one <key id>:<base64 key> per line, newest last)').optional(),
   })
   .strict();
 

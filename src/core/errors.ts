@@ -166,3 +166,6 @@ export class WorkerFailedError extends SpookyTemporalError {
     super(`a worker stopped with an error, so this runner stopped: ${cause.message}. Check the Temporal server and namespace, then start it again`, { cause });
   }
 }
+
+/** A payload could not be encrypted or decrypted (unknown key id, a different key under that id). Never carries key material. */
+export class PayloadCodecError extends SpookyTemporalError {}

@@ -1,5 +1,4 @@
-// Public types of spooky-temporal, in one place (as graphile-worker does).
-// Workflow code imports from here too, so this file must stay free of runtime imports.
+// Public types of spooky-temporal, in one place (as graphile-worker does); workflow code imports them too: no runtime imports.
 
 /** The four states of a job row, as in Sp00ky's job table. */
 export type JobStatus = 'pending' | 'processing' | 'success' | 'failed';
@@ -21,7 +20,6 @@ export interface JobErrorEntry {
   at: string;
 }
 
-/** One backend app (Sp00ky `type: backend`), normalised from sp00ky.yml or SPKY_JOB_CONFIG. */
 /** What one job of a backend may ask for; defaults and the check live in config/jobLimits.ts. */
 export interface JobLimits {
   /** Largest payload, in bytes of its JSON (UTF-8), that a job may carry (default 1 MiB). */
@@ -31,7 +29,7 @@ export interface JobLimits {
   /** Longest per-job `timeout` (s) a row may ask for, on a backend with timeoutOverridable (default 1 h). */
   timeoutSeconds: number;
 }
-
+/** One backend app (Sp00ky `type: backend`), normalised from sp00ky.yml or SPKY_JOB_CONFIG. */
 export interface BackendConfig {
   name: string;
   /** The outbox table whose rows belong to this backend. */
@@ -107,6 +105,8 @@ export interface TemporalConnectionConfig {
   tls?: TemporalTlsConfig | false;
   /** Temporal Cloud API key, sent as `Authorization: Bearer`. Secret. */
   apiKey?: string;
+  /** Payload encryption (AES-256-GCM): base64 keys by id, oldest first, the last encrypts. Secret. Absent: payloads in clear. */
+  codec?: { keys: { id: string; key: string }[] };
 }
 
 /** What Temporal does when a slot comes while the previous slot's job still runs (its ScheduleOverlapPolicy). */

@@ -8,6 +8,7 @@ import { probeTcp, splitHostPort } from '../network/probeTcp.js';
 import type { TemporalConnectionConfig } from '../../core/interfaces.js';
 import { UnreachableError } from '../../core/errors.js';
 import { assertTemporalTls, explainPlaintextFailure, explainTemporalConnectError, temporalSecurityOptions } from './temporalTls.js';
+import { temporalDataConverter } from './dataConverter.js';
 
 /** A quick TCP check: a refused or silent port fails fast with a plain reason, not a gRPC retry loop. */
 export async function assertTemporalReachable(config: TemporalConnectionConfig, timeoutMs = 3_000): Promise<void> {
@@ -33,10 +34,16 @@ export async function connectTemporalClient(
       ...temporalSecurityOptions(config),
       connectTimeout: options.connectTimeoutMs ?? 10_000,
     });
-    return { connection, client: new Client({ connection, namespace: config.namespace }) };
+    return { connection, client: temporalClientFor(connection, config) };
   } catch (cause) {
     throw await connectFailure(config, cause);
   }
+}
+
+/** A client on this connection with the config's namespace and data converter (payload codec): build every Client here. */
+export function temporalClientFor(connection: Connection, config: TemporalConnectionConfig): Client {
+  const dataConverter = temporalDataConverter(config);
+  return new Client({ connection, namespace: config.namespace, ...(dataConverter ? { dataConverter } : {}) });
 }
 
 export async function connectTemporalWorker(config: TemporalConnectionConfig): Promise<NativeConnection> {

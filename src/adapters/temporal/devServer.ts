@@ -18,6 +18,8 @@ export interface DevServerOptions {
   ui?: boolean;
   /** Web UI port; default a free one (the CLI's default, port+1000, clashes between servers). */
   uiPort?: number;
+  /** The UI's remote codec endpoint (`spooky-temporal codec-server`), so it shows encrypted payloads decoded. */
+  uiCodecEndpoint?: string;
   /** SQLite file for durable state; default in-memory (lost when the server stops). */
   dbFilename?: string;
   /** Default 'default' (always created by the dev server). */
@@ -115,6 +117,7 @@ async function startOnce(cli: string, options: DevServerOptions): Promise<DevSer
   const args = ['server', 'start-dev', '--ip', HOST, '--port', String(port), '--namespace', namespace];
   args.push('--log-level', options.logLevel ?? 'warn');
   if (uiPort !== undefined) args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
+  if (uiPort !== undefined && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   else args.push('--headless');
   if (options.dbFilename) {
     // Same pragmas as the SDK's CI: the dev server's single SQLite connection is its ceiling.

@@ -9,6 +9,7 @@ import { registerSchemaCommands } from './commands/schema.js';
 import { registerJobsCommands } from './commands/jobs.js';
 import { registerTypesCommand } from './commands/types.js';
 import { registerSchedulesCommands } from './commands/schedules.js';
+import { registerCodecServerCommand } from './commands/codecServer.js';
 
 function version(): string {
   try {
@@ -42,5 +43,6 @@ Examples:
   registerJobsCommands(program);
   registerSchedulesCommands(program);
   registerTypesCommand(program);
+  registerCodecServerCommand(program);
   return program;
 }

@@ -1,13 +1,12 @@
 // A JobsClient with connections of its own, for a process that manages jobs without running
 // them (the CLI, another app): SurrealDB is opened now, Temporal on the first operation that
 // needs it (kill, retry, clear --all, queues), so reading jobs works while Temporal is down.
-import { Client } from '@temporalio/client';
 import type { Surreal } from 'surrealdb';
 import type { RunnerConfig } from '../../core/interfaces.js';
 import { BackendRegistry } from '../../config/backendRegistry.js';
 import { TableShapes } from '../../adapters/db/tableShape.js';
 import { openSurreal } from '../../adapters/db/connect.js';
-import { assertTemporalReady, connectFailure, lazyTemporalConnection } from '../../adapters/temporal/connectTemporal.js';
+import { assertTemporalReady, connectFailure, lazyTemporalConnection, temporalClientFor } from '../../adapters/temporal/connectTemporal.js';
 import { JobsClient } from './jobsClient.js';
 
 export interface OpenedJobsClient {
@@ -22,7 +21,7 @@ export async function openJobsClient(config: RunnerConfig, options: { connectTim
   const registry = await BackendRegistry.load(config);
   const db = await openSurreal(config.surreal, { timeoutMs: options.connectTimeoutMs });
   const connection = lazyTemporalConnection(config.temporal);
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = temporalClientFor(connection, config.temporal); // with the payload codec, when keys are set
   let temporalUsed = false;
   return {
     jobs: new JobsClient({ db: () => db, client, registry, shapes: new TableShapes(() => db) }),

@@ -21,10 +21,19 @@ export function logRunnerStarted(logger: Logger, config: RunnerConfig, registry:
       surreal: redactUrl(config.surreal.url),
       temporal: config.temporal.address,
       temporalSecurity: temporalSecurity(config.temporal),
+      payloadEncryption: payloadEncryption(config),
       ...(config.surreal.authLevel ? { surrealAuthLevel: config.surreal.authLevel } : {}),
       backends: config.backends.map((b) => `${b.name} (table ${b.table}, task queue ${b.taskQueue})`),
       queues: mode === 'bridge' ? [] : queues,
     },
     'runner started',
   );
+}
+
+/** Key ids only, never keys: which key encrypts new payloads, and which others still decrypt. */
+function payloadEncryption(config: RunnerConfig): string {
+  const ids = config.temporal.codec?.keys.map((k) => k.id) ?? [];
+  if (ids.length === 0) return 'off (payloads in clear)';
+  const older = ids.slice(0, -1);
+  return `AES-256-GCM with key ${ids.at(-1)}${older.length ? ` (also decrypts ${older.join(', ')})` : ''}`;
 }

@@ -8,6 +8,7 @@ import { DbConnection } from '../../adapters/db/dbConnection.js';
 import { connectTemporalClient } from '../../adapters/temporal/connectTemporal.js';
 import { currentActivitySignal } from '../../orchestration/activities/activitySignal.js';
 import type { RunnerOptions } from './runnerTypes.js';
+import { PayloadCodecError } from '../../core/errors.js';
 
 export interface RunnerConnections {
   connection: DbConnection;
@@ -21,6 +22,13 @@ export async function openConnections(
   config: RunnerConfig,
   logger: Logger,
 ): Promise<RunnerConnections> {
+  if (config.temporal.codec && options.temporalClient && options.temporalClient.options.loadedDataConverter.payloadCodecs.length === 0) {
+    // Its workflow inputs would reach Temporal in clear, and its reads could not decrypt the workers' results.
+    throw new PayloadCodecError(
+      'the Temporal client given to the runner has no payload codec while codec keys are configured: build it with ' +
+        'dataConverter: temporalDataConverter(config.temporal), or leave temporalClient out',
+    );
+  }
   const dbOptions = {
     callTimeoutMs: options.databaseCallTimeoutMs,
     signal: currentActivitySignal,

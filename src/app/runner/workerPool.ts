@@ -6,6 +6,9 @@ import type { RunnerConfig } from '../../core/interfaces.js';
 import type { DbConnection } from '../../adapters/db/dbConnection.js';
 import type { TableShapes } from '../../adapters/db/tableShape.js';
 import { connectTemporalWorker } from '../../adapters/temporal/connectTemporal.js';
+import { bundleEncodesFailures, temporalDataConverter } from '../../adapters/temporal/dataConverter.js';
+import { PayloadCodecError } from '../../core/errors.js';
+import { decodeErrorReporter } from '../../orchestration/worker/reportDecodeErrors.js';
 import { secretScrubber } from '../../core/redactSecrets.js';
 import type { BackendRegistry } from '../../config/backendRegistry.js';
 import type { JobEvents } from '../../core/jobEvents.js';
@@ -51,13 +54,23 @@ export class WorkerPool {
 
   async start(): Promise<void> {
     const { config, registry, connection, shapes, events, logger, identity } = this.#o;
+    const encrypted = config.temporal.codec !== undefined;
+    const dataConverter = temporalDataConverter(config.temporal, { onDecodeError: decodeErrorReporter(logger) });
+    const workflowBundle = this.#o.workflowBundle ?? (await getWorkflowBundle({ encodeFailures: encrypted }));
+    if (encrypted && !bundleEncodesFailures(workflowBundle)) {
+      throw new PayloadCodecError(
+        'the workflowBundle given to the runner does not encode failure messages, so with payload encryption on a failed job would still show ' +
+          "its backend's answer in clear in Temporal: build it with getWorkflowBundle({ encodeFailures: true }), or leave workflowBundle out",
+      );
+    }
     const nativeConnection = this.#o.nativeConnection ?? (this.#ownedConnection = await connectTemporalWorker(config.temporal));
     ({ workers: this.#workers, slotWatch: this.#slotWatch } = await createWorkers({
       connection: nativeConnection,
       namespace: config.temporal.namespace,
       backends: config.backends,
       queues: this.#o.queues,
-      workflowBundle: this.#o.workflowBundle ?? (await getWorkflowBundle()),
+      workflowBundle,
+      ...(dataConverter ? { dataConverter } : {}),
       identity,
       activityDeps: {
         db: () => connection.db,

@@ -5,6 +5,7 @@
 // timeout, so a deploy never burns an attempt. Then the calls are cancelled; an activity that
 // ignores its cancellation is abandoned after a few more seconds, so shutdown always ends.
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { BackendConfig } from '../../core/interfaces.js';
 import type { ActivityDeps } from '../activities/index.js';
 import { createActivities } from '../activities/index.js';
@@ -25,6 +26,8 @@ export interface WorkerOptions {
   /** Named queues this process serves (default: `default`); each gets its `concurrency` slots. */
   queues?: readonly string[];
   workflowBundle: WorkflowBundleWithSourceMap;
+  /** The client's data converter (payload codec, failure converter); default the SDK's. */
+  dataConverter?: DataConverter;
   activityDeps: ActivityDeps;
   identity: string;
   /** Longest allowed row timeout override, when any backend has timeoutOverridable. Default 300 s. */
@@ -59,6 +62,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Workers> {
         namespace: options.namespace,
         taskQueue: taskQueueFor(backend, queue),
         workflowBundle: options.workflowBundle,
+        ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
         activities,
         identity: queue === DEFAULT_QUEUE ? `${options.identity}/${backend.name}` : `${options.identity}/${backend.name}/${queue}`,
         maxConcurrentActivityTaskExecutions: backend.concurrency,
