@@ -23,7 +23,7 @@ export class TemporalOutage {
 
   constructor(ctx: BridgeContext, options: TemporalOutageOptions) {
     this.#ctx = ctx;
-    this.#o = { baseDelayMs: 1_000, maxDelayMs: 30_000, ...options };
+    this.#o = { baseDelayMs: 1_000, maxDelayMs: 10_000, ...options };
   }
 
   /** True while Temporal is known to be unreachable: rows wait for the catch-up that follows. */
