@@ -116,9 +116,12 @@ async function startOnce(cli: string, options: DevServerOptions): Promise<DevSer
   // picks a random free port for each, as it does for the internal services.
   const args = ['server', 'start-dev', '--ip', HOST, '--port', String(port), '--namespace', namespace];
   args.push('--log-level', options.logLevel ?? 'warn');
-  if (uiPort !== undefined) args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
-  if (uiPort !== undefined && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
-  else args.push('--headless');
+  if (uiPort === undefined) {
+    args.push('--headless');
+  } else {
+    args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
+    if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  }
   if (options.dbFilename) {
     // Same pragmas as the SDK's CI: the dev server's single SQLite connection is its ceiling.
     args.push('--db-filename', options.dbFilename);
