@@ -26,7 +26,7 @@ void test('Temporal down mid-run: one log line, backoff, and every row written m
   const lines: { level: number; msg: string; time: number }[] = [];
   const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
   const { db } = await openTestDb();
-  const runner = await startRunner({ db, logger, config: testConfig(server, backend.url), deploySchema: true, bridge: { reconcileIntervalMs: 2_000 } });
+  const runner = await startRunner({ db, logger, config: testConfig(server, backend.url), deploySchema: true, bridge: { reconcileIntervalMs: 2_000, startDeadlineMs: 3_000 } });
   cleanups.push(() => runner.stop());
 
   const before = await insertJob(db, { path: '/echo' });
@@ -35,13 +35,13 @@ void test('Temporal down mid-run: one log line, backoff, and every row written m
   await server.stop();
   const stoppedAt = Date.now();
   const during: string[] = [];
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 5; i++) {
     during.push(await insertJob(db, { path: '/echo', payload: { i } }));
-    await sleep(2_000);
+    await sleep(1_000);
   }
   const unreachable = () => lines.filter((l) => l.msg.startsWith('Temporal is unreachable'));
   await waitFor('the bridge to report Temporal unreachable', () => unreachable().length > 0, 30_000);
-  await sleep(3_000); // rows and reconciliation passes meanwhile must not add lines
+  await sleep(2_500); // rows and reconciliation passes meanwhile must not add lines
   assert.equal(unreachable().length, 1, `one line for the outage, got: ${JSON.stringify(unreachable())}`);
   const perRow = lines.filter((l) => l.time >= stoppedAt && l.level >= 50 && !l.msg.startsWith('Temporal is unreachable'));
   assert.deepEqual(perRow.map((l) => l.msg), [], 'no error line per row or per pass while Temporal is down');

@@ -27,7 +27,7 @@ export class JobBridge {
   constructor(options: BridgeOptions) {
     const o = withBridgeDefaults(options);
     const { connection, client, registry, shapes, logger, events } = o;
-    const ctx: BridgeContext = { connection, client, registry, shapes, logger, events, confirmedRunning: new ConfirmedRunning() };
+    const ctx: BridgeContext = { connection, client, registry, shapes, logger, events, confirmedRunning: new ConfirmedRunning(), startDeadlineMs: o.startDeadlineMs };
     const stopSignal = this.#stop.signal;
     const limit = pLimit(o.startConcurrency);
     this.#outage = new TemporalOutage(ctx, { onBack: () => this.catchUp(), stopSignal });

@@ -32,6 +32,12 @@ export interface BridgeOptions {
    * per waiting row (10,000 jobs delayed by an hour: 10,000 refused starts every 30 s).
    */
   recheckRunningMs?: number;
+  /**
+   * How long one workflow start may take, the SDK's own retries included. Default 10 s: a start
+   * sent while Temporal is down fails in seconds (and reports the outage) instead of retrying
+   * inside the SDK for half a minute. Starts are idempotent, so a late success is harmless.
+   */
+  startDeadlineMs?: number;
 }
 
 type Dependencies = 'connection' | 'client' | 'registry' | 'shapes' | 'logger' | 'events';
@@ -47,6 +53,7 @@ export function withBridgeDefaults(options: BridgeOptions): ResolvedBridgeOption
     startConcurrency: 16,
     staleProcessingMs: 60_000,
     recheckRunningMs: 600_000,
+    startDeadlineMs: 10_000,
     ...options,
   };
 }
@@ -54,6 +61,7 @@ export function withBridgeDefaults(options: BridgeOptions): ResolvedBridgeOption
 /** What the bridge's parts share: its dependencies and the rows known to have a running workflow. */
 export interface BridgeContext extends Pick<BridgeOptions, Dependencies> {
   confirmedRunning: ConfirmedRunning;
+  startDeadlineMs: number;
 }
 
 /** Where a row came from: each path decides differently whether it needs a start. */

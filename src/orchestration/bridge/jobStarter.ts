@@ -14,9 +14,6 @@ import { markInvalid } from './markInvalid.js';
 import { repairOrphan } from './repairOrphan.js';
 import type { BridgeContext, Origin } from './bridgeOptions.js';
 
-/** How long one workflow start may take, retries inside the SDK included. */
-const START_DEADLINE_MS = 10_000;
-
 export class JobStarter {
   readonly #ctx: BridgeContext;
   readonly #inFlightStarts = new Set<string>();
@@ -60,9 +57,8 @@ export class JobStarter {
     if (origin === 'catch-up' && ctx.confirmedRunning.has(confirmation)) return;
     this.#inFlightStarts.add(built.workflowId);
     try {
-      // A deadline, so a start sent while Temporal is down fails in seconds instead of retrying
-      // inside the SDK for half a minute; starts are idempotent, so a late success is harmless.
-      const outcome = await ctx.client.withDeadline(Date.now() + START_DEADLINE_MS, () => startJobWorkflow(ctx.client, built)).catch(async (error: unknown) => {
+      // A deadline (see BridgeOptions.startDeadlineMs), so an outage is noticed in seconds.
+      const outcome = await ctx.client.withDeadline(Date.now() + ctx.startDeadlineMs, () => startJobWorkflow(ctx.client, built)).catch(async (error: unknown) => {
         const refusal = startRefusalReason(error);
         if (!refusal) throw error;
         await markInvalid(ctx, row.id, refusal);
