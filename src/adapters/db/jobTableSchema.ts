@@ -1,13 +1,21 @@
 // SurrealQL for one outbox table and the operator functions. Safe to run again:
 // fields the app may have defined itself (its own permissions, `assigned_to` type) are left
-// alone with IF NOT EXISTS; the ones that must be right for the runner are OVERWRITTEN:
+// alone with IF NOT EXISTS; the ones whose shape must be right for the runner are ALTERed,
+// which keeps the app's PERMISSIONS and COMMENT on them (OVERWRITE would reset its permissions):
 // - created_at: DEFAULT ... READONLY, set once (the seed's VALUE time::now() moves the delay window),
-// - errors[*]: a FLEXIBLE object (else SCHEMAFULL rejects error entries),
 // - result, run, kill_requested_at: the runner's own fields.
+// errors[*] is OVERWRITTEN as a FLEXIBLE object (else SCHEMAFULL rejects error entries).
 import { escapeIdent } from './tableShape.js';
 
 const readOnlyForUsers = 'PERMISSIONS FOR create, select WHERE true FOR update WHERE false';
 const systemOnly = 'PERMISSIONS FOR select WHERE true FOR create, update WHERE false';
+
+/** Defines the field if missing; else gives it this shape and keeps its permissions. */
+function runnerField(t: string, field: string, shape: string, permissions: string): string {
+  const drops = ['DROP VALUE', 'DROP ASSERT', ...(shape.includes('DEFAULT') ? [] : ['DROP DEFAULT']), ...(shape.includes('READONLY') ? [] : ['DROP READONLY'])];
+  return `DEFINE FIELD IF NOT EXISTS ${field} ON ${t} ${shape} ${permissions};
+ALTER FIELD ${field} ON ${t} ${shape} ${drops.join(' ')};`;
+}
 
 export function jobTableSchema(tableName: string, existingSchemaless = false): string {
   const t = escapeIdent(tableName);
@@ -28,10 +36,10 @@ DEFINE FIELD IF NOT EXISTS status ON ${t} TYPE string DEFAULT ALWAYS "pending" A
 DEFINE FIELD IF NOT EXISTS errors ON ${t} TYPE array<object> DEFAULT ALWAYS [] PERMISSIONS FOR create WHERE true FOR select, update WHERE false;
 ${flexibleErrors}
 DEFINE FIELD IF NOT EXISTS updated_at ON ${t} TYPE datetime DEFAULT ALWAYS time::now() ${readOnlyForUsers};
-DEFINE FIELD OVERWRITE created_at ON ${t} TYPE datetime DEFAULT ALWAYS time::now() READONLY ${readOnlyForUsers};
-DEFINE FIELD OVERWRITE result ON ${t} TYPE any ${systemOnly};
-DEFINE FIELD OVERWRITE run ON ${t} TYPE int DEFAULT ALWAYS 1 ${systemOnly};
-DEFINE FIELD OVERWRITE kill_requested_at ON ${t} TYPE option<datetime> ${systemOnly};
+${runnerField(t, 'created_at', 'TYPE datetime DEFAULT ALWAYS time::now() READONLY', readOnlyForUsers)}
+${runnerField(t, 'result', 'TYPE any', systemOnly)}
+${runnerField(t, 'run', 'TYPE int DEFAULT ALWAYS 1', systemOnly)}
+${runnerField(t, 'kill_requested_at', 'TYPE option<datetime>', systemOnly)}
 DEFINE INDEX IF NOT EXISTS ${t}_status_created ON ${t} FIELDS status, created_at;
 DEFINE FIELD IF NOT EXISTS idempotency_key ON ${t} TYPE option<string> ASSERT $value = NONE OR string::len($value) IN 1..=255 ${readOnlyForUsers};
 DEFINE INDEX IF NOT EXISTS ${t}_idempotency_key ON ${t} FIELDS idempotency_key UNIQUE;
