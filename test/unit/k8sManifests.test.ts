@@ -159,6 +159,17 @@ void test('without the token the init container stops the pod, naming the variab
   assert.match(stderr, /sp00ky\.yml needs SPKY_BACKEND_TOKEN_API: add them to the spooky-temporal-backend-tokens Secret/);
 });
 
+void test('the schema Job reads the template as it is, without any token', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'k8s-template-'));
+  writeFileSync(path.join(dir, 'sp00ky.yml'), configMap['sp00ky.yml']!);
+  const jobConfig = main(schemaJob).env.find((e: Manifest) => e.name === 'SPKY_CONFIG').value as string;
+  const mount = main(schemaJob).volumeMounts.find((v: Manifest) => v.name === 'config-template');
+  assert.equal(path.dirname(jobConfig), mount.mountPath);
+  const config = await loadConfig({ configPath: path.join(dir, path.basename(jobConfig)), env: {} });
+  assert.deepEqual(config.backends.map((b) => b.table), ['job']);
+  assert.ok(!main(schemaJob).envFrom.some((f: Manifest) => f.secretRef), 'the schema Job needs no backend token');
+});
+
 void test('a stopping worker has time to drain its calls in flight', async () => {
   const { to } = render({ SPKY_BACKEND_TOKEN_API: 't' });
   const config = await loadConfig({ configPath: path.join(to, 'sp00ky.yml'), env: {} });
