@@ -48,7 +48,8 @@ COPY deploy/sp00ky.yml deploy/example-backend.mjs ./deploy/
 # Files stay root-owned and read-only to the process; it runs as the image's `node` user.
 USER node
 
-# No HEALTHCHECK: the runner serves no port (it only connects out to SurrealDB and Temporal);
-# compose adds one for the example backend, which does.
+# No HEALTHCHECK here: `start` serves /healthz and /readyz on its metrics port (SPKY_METRICS_PORT,
+# 9464), and docker-compose.yml and the Kubernetes probes (deploy/k8s) ask them; other commands
+# (`schema deploy`, `jobs ...`) serve nothing.
 ENTRYPOINT ["node", "dist/src/app/cli/main.js"]
 CMD ["start"]

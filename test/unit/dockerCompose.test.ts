@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { JOB_SEARCH_ATTRIBUTES } from '../../src/core/searchAttributes.js';
 
@@ -32,6 +33,9 @@ interface Service {
   stop_grace_period?: string;
   restart?: string;
   profiles?: string[];
+  volumes?: { type: string; source: string; target: string; read_only?: boolean }[];
+  ports?: { host_ip?: string; target: number; published?: string }[];
+  expose?: string[];
 }
 interface ComposeModel {
   services: Record<string, Service>;
@@ -267,6 +271,75 @@ void test('third-party images are pinned to a version, not latest', () => {
     assert.ok(s.image, `${name} has neither image nor build`);
     const tag = /:([^/:]+)$/.exec(s.image)?.[1];
     assert.ok(tag && tag !== 'latest', `${name} uses ${s.image}: pin a version`);
+  }
+});
+
+// ---------------------------------------------------------------- tests: monitoring
+
+/** Every service, the `workers` profile's included. */
+const withWorkers = (() => {
+  const result = composeConfig(['--profile', 'workers', COMPOSE_FILE]);
+  assert.equal(result.status, 0, result.stderr);
+  return (JSON.parse(result.stdout) as ComposeModel).services;
+})();
+/** Services that run our image's `start`: they serve /metrics, /healthz and /readyz. */
+const runnerServices = Object.entries(withWorkers).filter(([, s]) => s.build && asArgs(s.command)[0] === 'start');
+
+function bindOf(s: Service, target: string): string | undefined {
+  return s.volumes?.find((v) => v.type === 'bind' && v.target === target && v.read_only)?.source;
+}
+
+void test('Prometheus scrapes /metrics of every runner and worker container, on the port they serve', () => {
+  assert.deepEqual(runnerServices.map(([name]) => name).sort(), ['runner', 'worker']);
+  const prometheus = service('prometheus');
+  assert.match(prometheus.image ?? '', /^prom\/prometheus:/);
+  const configFlag = asArgs(prometheus.command).find((a) => a.startsWith('--config.file='))!;
+  assert.equal(bindOf(prometheus, configFlag.slice('--config.file='.length)), path.join(ROOT, 'deploy', 'prometheus.yml'));
+
+  const config = parse(readFileSync(path.join(ROOT, 'deploy', 'prometheus.yml'), 'utf8')) as {
+    scrape_configs: { job_name: string; metrics_path?: string; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[];
+  };
+  const job = config.scrape_configs.find((c) => c.job_name === 'spooky-temporal');
+  assert.equal(job?.metrics_path ?? '/metrics', '/metrics');
+  const [dns] = job?.dns_sd_configs ?? [];
+  assert.deepEqual([...(dns?.names ?? [])].sort(), runnerServices.map(([name]) => name).sort());
+  assert.equal(dns?.type, 'A', 'one target per container of a scaled service');
+  for (const [name, s] of runnerServices) {
+    assert.equal(s.environment?.['SPKY_METRICS_PORT'], String(dns?.port), `${name} serves /metrics on another port`);
+    assert.ok(s.expose?.includes(String(dns?.port)), `${name} does not expose ${dns?.port}`);
+  }
+});
+
+void test('the runner and worker containers report their health from /readyz on the metrics port', () => {
+  for (const [name, s] of runnerServices) {
+    const check = asArgs(s.healthcheck?.test).join(' ');
+    assert.ok(check.includes(`http://127.0.0.1:${s.environment?.['SPKY_METRICS_PORT']}/readyz`), `${name}: ${check}`);
+    assert.match(check, /AbortSignal\.timeout\(\d+\)/, `${name}: the check must give up on its own`);
+    assert.match(check, /r\.ok \? 0 : 1/, `${name}: a 503 must count as unhealthy`);
+  }
+});
+
+void test('Grafana starts after Prometheus with the provisioned data source and dashboard, both on 127.0.0.1 only', () => {
+  const grafana = service('grafana');
+  assert.match(grafana.image ?? '', /^grafana\/grafana:/);
+  assert.equal(grafana.depends_on?.['prometheus']?.condition, 'service_healthy');
+  assert.equal(bindOf(grafana, '/etc/grafana/provisioning'), path.join(ROOT, 'deploy', 'grafana', 'provisioning'));
+  const provider = parse(readFileSync(path.join(ROOT, 'deploy', 'grafana', 'provisioning', 'dashboards', 'spooky-temporal.yml'), 'utf8')) as {
+    providers: { options: { path: string } }[];
+  };
+  const dashboards = provider.providers[0]!.options.path;
+  assert.equal(bindOf(grafana, dashboards), path.join(ROOT, 'deploy', 'grafana', 'dashboards'));
+  const home = grafana.environment?.['GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH'] ?? '';
+  assert.ok(home.startsWith(`${dashboards}/`) && existsSync(path.join(ROOT, 'deploy', 'grafana', 'dashboards', path.basename(home))), home);
+
+  const datasources = parse(readFileSync(path.join(ROOT, 'deploy', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8')) as {
+    datasources: { url: string }[];
+  };
+  const url = new URL(datasources.datasources[0]!.url);
+  assert.equal(url.hostname, 'prometheus');
+  assert.ok(service('prometheus').ports?.some((p) => String(p.target) === url.port), `Prometheus does not listen on ${url.port}`);
+  for (const name of ['prometheus', 'grafana']) {
+    for (const p of service(name).ports ?? []) assert.equal(p.host_ip, '127.0.0.1', `${name} publishes ${p.target} beyond this machine`);
   }
 });
 
