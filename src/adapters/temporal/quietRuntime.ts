@@ -2,6 +2,15 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
 let runtimeInstalled = false;
+let sdkMetricsAddress: string | undefined;
+
+/**
+ * Serve the SDK's own worker metrics (Prometheus, at /metrics) on `bindAddress` (host:port).
+ * Takes effect only when called before the runtime is installed (the first connection).
+ */
+export function exportSdkMetrics(bindAddress: string): void {
+  sdkMetricsAddress = bindAddress;
+}
 
 /**
  * The SDK logs every poll at INFO, and Core warns on each retry of a poll while the server is
@@ -15,7 +24,10 @@ export function installQuietRuntime(): void {
     // Signals are handled by our own shutdown path (stop the bridge first, then the workers).
     Runtime.install({
       logger: new DefaultLogger('ERROR'),
-      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+      telemetryOptions: {
+        logging: { filter: { core: 'ERROR', other: 'ERROR' } },
+        ...(sdkMetricsAddress ? { metrics: { prometheus: { bindAddress: sdkMetricsAddress } } } : {}),
+      },
       shutdownSignals: [],
     });
   } catch {
