@@ -1,8 +1,9 @@
 // The SDK's process-wide runtime, installed once before the first connection or worker.
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type TelemetryOptions } from '@temporalio/worker';
 
 let runtimeInstalled = false;
 let sdkMetricsAddress: string | undefined;
+let sdkMetricsFailure: string | undefined;
 
 /**
  * Serve the SDK's own worker metrics (Prometheus, at /metrics) on `bindAddress` (host:port).
@@ -10,6 +11,11 @@ let sdkMetricsAddress: string | undefined;
  */
 export function exportSdkMetrics(bindAddress: string): void {
   sdkMetricsAddress = bindAddress;
+}
+
+/** Why the SDK's metrics exporter could not start (its port taken, say), or undefined. */
+export function sdkMetricsProblem(): string | undefined {
+  return sdkMetricsFailure;
 }
 
 /**
@@ -20,17 +26,24 @@ export function exportSdkMetrics(bindAddress: string): void {
 export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
+  const logging: TelemetryOptions['logging'] = { filter: { core: 'ERROR', other: 'ERROR' } };
+  if (sdkMetricsAddress) {
+    try {
+      install({ logging, metrics: { prometheus: { bindAddress: sdkMetricsAddress } } });
+      return;
+    } catch (error) {
+      // Its port taken: run without the SDK's metrics rather than not at all (`start` warns).
+      sdkMetricsFailure = `${sdkMetricsAddress}: ${(error as Error).message}`;
+    }
+  }
   try {
-    // Signals are handled by our own shutdown path (stop the bridge first, then the workers).
-    Runtime.install({
-      logger: new DefaultLogger('ERROR'),
-      telemetryOptions: {
-        logging: { filter: { core: 'ERROR', other: 'ERROR' } },
-        ...(sdkMetricsAddress ? { metrics: { prometheus: { bindAddress: sdkMetricsAddress } } } : {}),
-      },
-      shutdownSignals: [],
-    });
+    install({ logging });
   } catch {
     // Already installed by the embedding app: keep theirs.
   }
+}
+
+function install(telemetryOptions: TelemetryOptions): void {
+  // Signals are handled by our own shutdown path (stop the bridge first, then the workers).
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions, shutdownSignals: [] });
 }

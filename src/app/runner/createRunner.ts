@@ -104,7 +104,15 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
             ...(mode !== 'bridge' ? { workers: { health: () => workerPool.health(), failed: () => failedWith } } : {}),
           },
           options.metrics,
-        );
+        ).catch((error: unknown) => {
+          // Two runners on one host with the same port: the jobs matter more than the second endpoint.
+          if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+          logger.error(
+            { port: options.metrics!.port },
+            `metrics port ${options.metrics!.port} is taken: running without /metrics, /healthz and /readyz; give each process its own --metrics-port (0 = off)`,
+          );
+          return undefined;
+        });
       }
       if (options.deploySchema) await jobs.deploySchema();
       await registerSearchAttributes(temporalClient.connection as Connection, config.temporal.namespace).catch(

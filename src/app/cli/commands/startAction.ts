@@ -9,7 +9,7 @@ import { oneLine } from '../cliErrors.js';
 import { withRetries } from '../retry.js';
 import { connectTemporalClient } from '../../../adapters/temporal/connectTemporal.js';
 import { queueList } from '../args.js';
-import { exportSdkMetrics } from '../../../adapters/temporal/quietRuntime.js';
+import { exportSdkMetrics, sdkMetricsProblem } from '../../../adapters/temporal/quietRuntime.js';
 
 export interface StartOptions extends ConnectionOptions {
   bridgeOnly?: boolean;
@@ -74,6 +74,9 @@ export async function runStart(opts: StartOptions): Promise<void> {
     },
   );
 
+  if (runner.opsUrl) logger.info({ url: runner.opsUrl }, `metrics and health at ${runner.opsUrl}/metrics, /healthz, /readyz`);
+  const sdkProblem = sdkMetricsProblem();
+  if (sdkProblem) logger.error(`the Temporal SDK's metrics exporter did not start (${sdkProblem}): set --sdk-metrics-port to a free port, or 0`);
   runner.events.on('job', (event) => {
     logger.info(
       {
