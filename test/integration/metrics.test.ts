@@ -7,6 +7,8 @@ import { startSurrealRelay, type SurrealRelay } from '../../chaos/surrealRelay.j
 import { openSurreal } from '../../src/adapters/db/connect.js';
 import type { DevServer } from '../../src/adapters/temporal/devServer.js';
 import { failureReason } from '../../src/core/metricLabels.js';
+import { exportSdkMetrics } from '../../src/adapters/temporal/quietRuntime.js';
+import { createServer } from 'node:net';
 import { json, startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { insertJob, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
 
@@ -14,8 +16,20 @@ const NS = 'metrics';
 let temporal: DevServer;
 let backend: TestBackend;
 let relay: SurrealRelay;
+let sdkMetricsPort: number;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 before(async () => {
+  // Before the first connection installs the SDK's runtime (once per process).
+  sdkMetricsPort = await freePort();
+  exportSdkMetrics(`127.0.0.1:${sdkMetricsPort}`);
   [temporal, backend] = await Promise.all([startTemporal(), startTestBackend()]);
   backend.route('/echo', (req, res) => json(res, 200, { echoed: req.body }));
   // 503 on the first attempt, 200 after.
@@ -46,7 +60,7 @@ function total(text: string, name: string): number {
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
-void test('/metrics counts a mixed run as the rows record it, and /readyz turns 503 naming the database once the database stops answering while /healthz stays 200', async () => {
+void test(`/metrics counts a mixed run as the rows record it, and /readyz turns 503 naming the database once the database stops answering while /healthz stays 200; the SDK's worker metrics answer on their own port`, async () => {
   const config = testConfig(temporal, backend.url);
   const runner = await startRunner({
     config,
@@ -101,6 +115,9 @@ void test('/metrics counts a mixed run as the rows record it, and /readyz turns 
       async () => sample(await (await fetch(`${url}/metrics`)).text(), 'spooky_oldest_pending_age_seconds', { table: 'job' }) === 0 || undefined,
       5_000,
     );
+
+    const sdk = await (await fetch(`http://127.0.0.1:${sdkMetricsPort}/metrics`)).text();
+    assert.match(sdk, /^temporal_num_pollers\{.*poller_type="activity_task"/m, "the SDK's worker metrics are served beside ours");
 
     relay.stopAnswering();
     const notReady = await fetch(`${url}/readyz`);
