@@ -5,6 +5,7 @@ import { loadOpenApiSpec } from './openapi.js';
 import { UnsafePathError } from '../core/errors.js';
 import { unsafePathReason } from '../core/resolveBackendUrl.js';
 import { allowedPathMatcher } from '../core/pathTemplate.js';
+import { OTHER_PATH_LABEL } from '../core/metricLabels.js';
 
 /** Test hooks that change what every job's workflow input says; unset in production. */
 export interface WorkflowInputHooks {
@@ -89,6 +90,16 @@ export class BackendRegistry {
   /** Backends without a spec that accept any path: `start` warns about them. */
   get backendsAllowingAnyPath(): string[] {
     return [...this.byName.values()].filter((b) => !b.specPath && !b.allowedPaths && b.allowAnyPath).map((b) => b.name);
+  }
+
+  /**
+   * The path's template for metrics labels: the spec operation or the allowedPaths entry it
+   * matches, else OTHER_PATH_LABEL (raw paths would make the labels unbounded).
+   */
+  pathLabel(backendName: string, path: string): string {
+    const template = this.specs.get(backendName)?.matchPath(path)?.template;
+    if (template) return template;
+    return this.byName.get(backendName)?.allowedPaths?.find((entry) => allowedPathMatcher([entry])(path)) ?? OTHER_PATH_LABEL;
   }
 
   validatePayload(backendName: string, path: string, payload: unknown): PayloadCheck {

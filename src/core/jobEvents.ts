@@ -14,6 +14,13 @@ export interface JobEvent {
   error?: JobErrorEntry;
   nextAttemptInMs?: number;
   workflowId?: string;
+  /** Where the job goes, when the publisher knows it (metrics labels; saves a row read). */
+  backend?: string;
+  table?: string;
+  path?: string;
+  /** When the row was written and when it was due (epoch ms); set by the bridge at pickup. */
+  createdAtMs?: number;
+  dueAtMs?: number;
 }
 
 /** A typed lifecycle event: the change, plus the row as read after it (undefined if it was deleted). */

@@ -30,6 +30,8 @@ export interface DevOptions {
   logger?: Logger;
   /** One human line per event (job state changes, addresses). */
   print?: (line: string) => void;
+  /** Port of /metrics, /healthz and /readyz on 127.0.0.1 (default 9464; 0 = off). */
+  metricsPort?: number;
 }
 
 export interface DevInstance {
@@ -80,13 +82,21 @@ export async function runDev(options: DevOptions = {}): Promise<DevInstance> {
     const engine = await openEmbeddedEngine(config.surreal);
     stack.push(async () => void (await engine.db.close()));
 
-    const runner = await createRunner({ config, db: engine.db, logger: options.logger ?? silentLogger(), deploySchema: true });
+    const metricsPort = options.metricsPort ?? 9464;
+    const runner = await createRunner({
+      config,
+      db: engine.db,
+      logger: options.logger ?? silentLogger(),
+      deploySchema: true,
+      ...(metricsPort ? { metrics: { port: metricsPort, host: '127.0.0.1' } } : {}),
+    });
     runner.events.on('job', (event) => print(describeEvent(event)));
     await runner.start();
     stack.push(() => runner.stop());
 
     print(`SurrealDB (embedded): surrealkv://${resolve(dataDir, 'surreal')}  namespace main, database main`);
     print(`Temporal: ${temporal.address}   Web UI: ${temporal.uiUrl ?? '(headless)'}`);
+    if (metricsPort) print(runner.opsUrl ? `Metrics: ${runner.opsUrl}/metrics   health: /healthz, /readyz` : `Metrics: off (port ${metricsPort} is taken)`);
     return { runner, engine, temporal, backend, dataDir, stop: stopAll };
   } catch (error) {
     await stopAll();

@@ -22,6 +22,7 @@ import { openConnections } from './openConnections.js';
 import { WorkerPool } from './workerPool.js';
 import { stopTimeoutMs } from './drainWorkers.js';
 import { logRunnerStarted } from './logRunnerStarted.js';
+import { startOpsEndpoint, type OpsEndpoint } from './opsEndpoint.js';
 import type { Runner, RunnerOptions, StopOptions } from './runnerTypes.js';
 
 export type { Runner, RunnerMode, RunnerOptions, StopOptions } from './runnerTypes.js';
@@ -47,7 +48,10 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
 
   let bridge: JobBridge | undefined;
   let reportFailure: (error: Error) => void = () => undefined;
+  let failedWith: Error | undefined;
   const failure = new Promise<Error>((resolve) => (reportFailure = resolve));
+  void failure.then((error) => (failedWith = error));
+  let ops: OpsEndpoint | undefined;
   const workerPool = new WorkerPool({
     config,
     registry,
@@ -80,10 +84,36 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
     get db() {
       return connection.db;
     },
+    get opsUrl() {
+      return ops?.url;
+    },
 
     async start() {
       if (started) return;
       started = true;
+      if (options.metrics) {
+        // First, so /healthz answers and /readyz says what is still starting.
+        ops = await startOpsEndpoint(
+          {
+            db: () => connection.db,
+            client: temporalClient,
+            shapes,
+            registry,
+            events,
+            logger,
+            ...(mode !== 'bridge' ? { workers: { health: () => workerPool.health(), failed: () => failedWith } } : {}),
+          },
+          options.metrics,
+        ).catch((error: unknown) => {
+          // Two runners on one host with the same port: the jobs matter more than the second endpoint.
+          if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+          logger.error(
+            { port: options.metrics!.port },
+            `metrics port ${options.metrics!.port} is taken: running without /metrics, /healthz and /readyz; give each process its own --metrics-port (0 = off)`,
+          );
+          return undefined;
+        });
+      }
       if (options.deploySchema) await jobs.deploySchema();
       await registerSearchAttributes(temporalClient.connection as Connection, config.temporal.namespace).catch(
         (error: unknown) => logger.warn({ err: error }, 'could not register search attributes; register them on the server'),
@@ -121,6 +151,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
     workerPool.stopWatching();
     await bridge?.stop();
     await workerPool.drain(stopOptions.drainTimeout);
+    await ops?.close();
     await connections.close();
   }
 }

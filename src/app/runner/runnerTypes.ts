@@ -11,6 +11,7 @@ import type { SchedulesClient } from '../schedulesClient.js';
 import type { WorkflowInputHooks } from '../../config/backendRegistry.js';
 import type { JobEvents } from '../../core/jobEvents.js';
 import type { SlotHealth } from '../../orchestration/worker/slotWatch.js';
+import type { MetricsOptions } from './opsEndpoint.js';
 
 export type RunnerMode = 'all' | 'bridge' | 'worker';
 
@@ -46,6 +47,8 @@ export interface RunnerOptions {
   testHooks?: WorkflowInputHooks;
   /** Deadline of each SurrealDB call, ms (default 10 s); a call past it fails and its step is retried. */
   databaseCallTimeoutMs?: number;
+  /** Serve /metrics, /healthz and /readyz on this port (off by default; `start` turns it on). */
+  metrics?: MetricsOptions;
   bridge?: Pick<BridgeOptions, 'pageSize' | 'reconcileIntervalMs' | 'healthCheckIntervalMs' | 'reconnectBaseDelayMs' | 'startConcurrency' | 'staleProcessingMs' | 'recheckRunningMs' | 'startDeadlineMs'>;
 }
 
@@ -62,6 +65,8 @@ export interface Runner {
   readonly events: JobEvents;
   readonly client: Client;
   readonly db: Surreal;
+  /** Where /metrics, /healthz and /readyz answer once started with `metrics`, e.g. http://127.0.0.1:9464. */
+  readonly opsUrl: string | undefined;
   start(): Promise<void>;
   /**
    * Stops the bridge, then drains the workers: no new work is taken, calls in flight finish.

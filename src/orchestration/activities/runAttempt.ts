@@ -51,7 +51,7 @@ export function runAttempt(deps: AttemptDeps, input: AttemptInput): Promise<Atte
     if (!(await claimJob(deps.db(), shape, { key, assignee: deps.identity }))) {
       return await repeatOrFence(deps, key, input);
     }
-    deps.events.publish({ jobId: input.jobId, status: 'processing', attempt: input.attempt });
+    deps.events.publish({ jobId: input.jobId, status: 'processing', attempt: input.attempt, ...jobPlace(input) });
 
     const call = await deps.call(deps.backends.get(input.backend), {
       jobId: input.jobId,
@@ -134,7 +134,7 @@ async function repeatOrFence(deps: AttemptDeps, key: AttemptKey, input: AttemptI
       };
       const shape = await deps.shapeOf(input.table);
       if (await failJob(deps.db(), shape, { jobId: key.jobId, error, from: ['processing'], run: key.run, attempt: key.attempt })) {
-        deps.events.publish({ jobId: key.jobId, status: 'failed', attempt: key.attempt, error });
+        deps.events.publish({ jobId: key.jobId, status: 'failed', attempt: key.attempt, error, ...jobPlace(input) });
       }
       return { kind: 'fenced', rowStatus: 'failed' };
     }
@@ -155,11 +155,11 @@ async function withWriteRetries(write: () => Promise<boolean>, onFirstFailure: (
 
 function publishOutcome(events: JobEvents, input: AttemptInput, decision: AttemptDecision): void {
   if (decision.kind === 'success') {
-    events.publish({ jobId: input.jobId, status: 'success', attempt: input.attempt });
+    events.publish({ jobId: input.jobId, status: 'success', attempt: input.attempt, ...jobPlace(input) });
   } else if (decision.kind === 'retry') {
-    events.publish({ jobId: input.jobId, status: 'pending', attempt: input.attempt, error: decision.error, nextAttemptInMs: decision.waitMs });
+    events.publish({ jobId: input.jobId, status: 'pending', attempt: input.attempt, error: decision.error, nextAttemptInMs: decision.waitMs, ...jobPlace(input) });
   } else {
-    events.publish({ jobId: input.jobId, status: 'failed', attempt: input.attempt, error: decision.error });
+    events.publish({ jobId: input.jobId, status: 'failed', attempt: input.attempt, error: decision.error, ...jobPlace(input) });
   }
 }
 
@@ -177,4 +177,9 @@ export function callConfiguredBackend(
           reason: `backend ${input.backend} is not configured on this worker: add it to sp00ky.yml or SPKY_JOB_CONFIG`,
           retryable: false,
         });
+}
+
+/** The event fields metrics label by, known from the attempt's input. */
+function jobPlace(input: AttemptInput): { backend: string; table: string; path: string } {
+  return { backend: input.backend, table: input.table, path: input.path };
 }

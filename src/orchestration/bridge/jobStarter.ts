@@ -66,7 +66,16 @@ export class JobStarter {
       });
       if (outcome === 'started') {
         ctx.confirmedRunning.confirm(confirmation);
-        ctx.events.publish({ jobId: row.id, status: 'started', workflowId: built.workflowId });
+        ctx.events.publish({
+          jobId: row.id,
+          status: 'started',
+          workflowId: built.workflowId,
+          table: row.table,
+          path: row.path,
+          ...(ctx.registry.byTable(row.table) ? { backend: ctx.registry.byTable(row.table)!.name } : {}),
+          createdAtMs: row.createdAt.getTime(),
+          dueAtMs: row.createdAt.getTime() + row.delayMs,
+        });
         ctx.logger.debug({ jobId: row.id, workflowId: built.workflowId }, 'started job workflow');
       } else if (outcome === 'duplicate' && origin === 'catch-up') {
         await repairOrphan(ctx, row);

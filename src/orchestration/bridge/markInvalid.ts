@@ -10,7 +10,8 @@ export async function markInvalid(ctx: BridgeContext, jobId: string, reason: str
   const shape = await ctx.shapes.get(table);
   const written = await failJob(ctx.connection.db, shape, { jobId, error, from: ['pending'] });
   if (written) {
-    ctx.events.publish({ jobId, status: 'invalid', error });
+    const backend = ctx.registry.byTable(table)?.name;
+    ctx.events.publish({ jobId, status: 'invalid', error, table, ...(backend ? { backend } : {}) });
     ctx.logger.warn({ jobId, reason }, 'job cannot run: marked failed');
   }
 }

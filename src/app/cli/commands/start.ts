@@ -2,7 +2,7 @@
 // the environment. Retries connecting a few times, logs one JSON line per job state change,
 // drains on SIGTERM/SIGINT.
 import { Option, type Command } from 'commander';
-import { addConnectionOptions, intArg, queueList } from '../args.js';
+import { addConnectionOptions, intArg, portArg, queueList } from '../args.js';
 import type { StartOptions } from './startAction.js';
 
 
@@ -18,7 +18,10 @@ export function registerStartCommand(program: Command): void {
       .option('--queues <names>', 'named queues this process\'s workers serve, comma-separated (default: default; env SPKY_QUEUES)', queueList)
       .option('--identity <name>', 'this process in the row\'s assignee and in Temporal\'s worker list (default <host>:<pid>)')
       .option('--db-timeout <ms>', 'deadline of each SurrealDB call; a call past it fails, its step is retried and the connection reopened', intArg('milliseconds', 100, 600_000), 10_000)
-      .option('--connect-attempts <n>', 'tries to reach SurrealDB and Temporal before giving up', intArg('the number of tries', 1, 100), 5),
+      .option('--connect-attempts <n>', 'tries to reach SurrealDB and Temporal before giving up', intArg('the number of tries', 1, 100), 5)
+      .addOption(new Option('--metrics-port <port>', 'port of /metrics, /healthz and /readyz (0 = off)').env('SPKY_METRICS_PORT').argParser(portArg).default(9464))
+      .addOption(new Option('--metrics-host <host>', 'interface of the metrics port').env('SPKY_METRICS_HOST').default('0.0.0.0'))
+      .addOption(new Option('--sdk-metrics-port <port>', "port of the Temporal SDK's worker metrics (Prometheus, /metrics; 0 = off)").env('SPKY_SDK_METRICS_PORT').argParser(portArg).default(9465)),
   )
     .addHelpText(
       'after',

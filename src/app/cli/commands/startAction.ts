@@ -9,6 +9,7 @@ import { oneLine } from '../cliErrors.js';
 import { withRetries } from '../retry.js';
 import { connectTemporalClient } from '../../../adapters/temporal/connectTemporal.js';
 import { queueList } from '../args.js';
+import { exportSdkMetrics, sdkMetricsProblem } from '../../../adapters/temporal/quietRuntime.js';
 
 export interface StartOptions extends ConnectionOptions {
   bridgeOnly?: boolean;
@@ -20,6 +21,11 @@ export interface StartOptions extends ConnectionOptions {
   reconcileInterval: number;
   identity?: string;
   queues?: string[];
+  /** /metrics, /healthz, /readyz; 0 = off. */
+  metricsPort: number;
+  metricsHost: string;
+  /** The Temporal SDK's own Prometheus exporter; 0 = off. */
+  sdkMetricsPort: number;
 }
 
 export async function runStart(opts: StartOptions): Promise<void> {
@@ -28,6 +34,8 @@ export async function runStart(opts: StartOptions): Promise<void> {
   // Every line is scrubbed of the config's secrets, whatever a backend echoed into an error.
   const logger = createLogger({ secrets: configSecrets(config) });
 
+  // Before the first connection: the SDK's runtime is installed once per process.
+  if (opts.sdkMetricsPort) exportSdkMetrics(`${opts.metricsHost.includes(':') ? `[${opts.metricsHost}]` : opts.metricsHost}:${opts.sdkMetricsPort}`);
   const { runner, temporal } = await withRetries(
     async () => {
       const temporal = await connectTemporalClient(config.temporal);
@@ -41,6 +49,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
           deploySchema: opts.deploySchema ?? false,
           ...(opts.dbTimeout !== undefined ? { databaseCallTimeoutMs: opts.dbTimeout } : {}),
           bridge: { reconcileIntervalMs: opts.reconcileInterval },
+          ...(opts.metricsPort ? { metrics: { port: opts.metricsPort, host: opts.metricsHost } } : {}),
           ...(opts.identity ? { identity: opts.identity } : {}),
           queues: opts.queues ?? (process.env.SPKY_QUEUES ? queueList(process.env.SPKY_QUEUES) : undefined),
         });
@@ -65,6 +74,9 @@ export async function runStart(opts: StartOptions): Promise<void> {
     },
   );
 
+  if (runner.opsUrl) logger.info({ url: runner.opsUrl }, `metrics and health at ${runner.opsUrl}/metrics, /healthz, /readyz`);
+  const sdkProblem = sdkMetricsProblem();
+  if (sdkProblem) logger.error(`the Temporal SDK's metrics exporter did not start (${sdkProblem}): set --sdk-metrics-port to a free port, or 0`);
   runner.events.on('job', (event) => {
     logger.info(
       {

@@ -1,0 +1,50 @@
+// What /readyz checks: the database answers, Temporal answers, and (with workers) the workers
+// run and none has every slot held past its timeout. Each check has a short deadline.
+import type { Surreal } from 'surrealdb';
+import type { Client } from '@temporalio/client';
+import type { Readiness } from '../../adapters/http/opsServer.js';
+import { probeTemporal, unavailableReason } from '../../adapters/temporal/temporalUnavailable.js';
+import type { SlotHealth } from '../../orchestration/worker/slotWatch.js';
+
+export interface ReadinessSources {
+  db: () => Surreal;
+  client: Client;
+  /** Undefined in bridge mode (no workers to check). */
+  workers?: { health: () => SlotHealth[]; failed: () => Error | undefined };
+  timeoutMs?: number;
+}
+
+export async function checkReadiness(sources: ReadinessSources): Promise<Readiness> {
+  const timeoutMs = sources.timeoutMs ?? 2_000;
+  const failures: Readiness['failures'] = [];
+  const [db, temporal] = await Promise.all([
+    withTimeout(sources.db().query('RETURN 1'), timeoutMs),
+    withTimeout(probeTemporal(sources.client, timeoutMs), timeoutMs + 500),
+  ]);
+  if (db) failures.push({ check: 'database', reason: db });
+  if (temporal) failures.push({ check: 'temporal', reason: temporal });
+  if (sources.workers) {
+    const failed = sources.workers.failed();
+    const health = sources.workers.health();
+    if (failed) failures.push({ check: 'workers', reason: `a worker stopped: ${unavailableReason(failed)}` });
+    else if (health.length === 0) failures.push({ check: 'workers', reason: 'the workers are not running yet' });
+    for (const worker of health.filter((w) => w.stalledSinceMs !== undefined)) {
+      failures.push({
+        check: 'workers',
+        reason: `worker of ${worker.taskQueue}: all ${worker.slots} slots held past their timeout since ${new Date(worker.stalledSinceMs!).toISOString()}`,
+      });
+    }
+  }
+  return { ready: failures.length === 0, failures };
+}
+
+/** Undefined when the promise resolves in time, else why not. */
+async function withTimeout(promise: Promise<unknown>, timeoutMs: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs)));
+  try {
+    return await Promise.race([promise.then(() => undefined, (error: unknown) => unavailableReason(error)), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
