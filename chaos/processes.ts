@@ -35,7 +35,9 @@ export class RunnerProcess {
     if (this.mode !== 'both') args.push(this.mode === 'bridge' ? '--bridge-only' : '--worker-only');
     args.push('--identity', this.name, '--reconcile-interval', String(this.reconcileIntervalMs), '--connect-attempts', '60', ...this.extraArgs);
     // Logs go to stdout (pino), crashes to stderr: keep the last of both.
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Several runners share this host: their metrics endpoints are off unless the caller sets ports.
+    const metricsOff = { SPKY_METRICS_PORT: '0', SPKY_SDK_METRICS_PORT: '0' };
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...metricsOff, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => {
       this.#log.push(chunk.toString());
       if (this.#log.length > 40) this.#log.shift();

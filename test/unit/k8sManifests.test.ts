@@ -60,12 +60,17 @@ void test('every pod runs the image docker-compose.yml builds, as its non-root n
   assert.deepEqual(kustomization.images, [{ name: 'spooky-temporal', newTag: 'local' }]);
 });
 
-void test('liveness asks /healthz and readiness /readyz, on the metrics port that Prometheus scrapes', () => {
+void test('liveness asks /healthz and readiness /readyz, on the metrics port that Prometheus scrapes; the SDK\'s metrics port is scraped too', () => {
   const port = Number(envMap['SPKY_METRICS_PORT']);
+  const sdkPort = Number(envMap['SPKY_SDK_METRICS_PORT']);
   assert.ok(port > 0, 'spooky-temporal-env sets no SPKY_METRICS_PORT');
+  assert.ok(sdkPort > 0 && sdkPort !== port, 'spooky-temporal-env sets no SPKY_SDK_METRICS_PORT of its own');
   for (const m of runners) {
     const c = main(m);
-    assert.deepEqual(c.ports, [{ name: 'metrics', containerPort: port, protocol: 'TCP' }]);
+    assert.deepEqual(c.ports, [
+      { name: 'metrics', containerPort: port, protocol: 'TCP' },
+      { name: 'sdk-metrics', containerPort: sdkPort, protocol: 'TCP' },
+    ]);
     assert.deepEqual(c.livenessProbe.httpGet, { path: '/healthz', port: 'metrics' });
     assert.deepEqual(c.startupProbe.httpGet, { path: '/healthz', port: 'metrics' });
     assert.deepEqual(c.readinessProbe.httpGet, { path: '/readyz', port: 'metrics' });
@@ -76,7 +81,7 @@ void test('liveness asks /healthz and readiness /readyz, on the metrics port tha
     });
   }
   const podMonitor = readManifestFile(path.join(K8S_DIR, 'monitoring', 'podmonitor.yaml')).docs[0]!;
-  assert.equal(podMonitor.spec.podMetricsEndpoints[0].port, 'metrics');
+  assert.deepEqual(podMonitor.spec.podMetricsEndpoints.map((e: { port: string }) => e.port), ['metrics', 'sdk-metrics']);
   assert.deepEqual(podMonitor.spec.selector.matchLabels, { 'app.kubernetes.io/name': 'spooky-temporal' });
   for (const m of runners) assert.equal(m.spec.template.metadata.labels['app.kubernetes.io/name'], 'spooky-temporal');
   const adapter = parse(readFileSync(path.join(K8S_DIR, 'monitoring', 'prometheus-adapter-values.yaml'), 'utf8'));
