@@ -46,7 +46,7 @@ export interface RunnerOptions {
   testHooks?: WorkflowInputHooks;
   /** Deadline of each SurrealDB call, ms (default 10 s); a call past it fails and its step is retried. */
   databaseCallTimeoutMs?: number;
-  bridge?: Pick<BridgeOptions, 'pageSize' | 'reconcileIntervalMs' | 'healthCheckIntervalMs' | 'reconnectBaseDelayMs' | 'startConcurrency' | 'staleProcessingMs' | 'recheckRunningMs'>;
+  bridge?: Pick<BridgeOptions, 'pageSize' | 'reconcileIntervalMs' | 'healthCheckIntervalMs' | 'reconnectBaseDelayMs' | 'startConcurrency' | 'maxQueuedLiveRows' | 'staleProcessingMs' | 'recheckRunningMs'>;
 }
 
 export interface StopOptions {
