@@ -49,7 +49,10 @@ export interface RunnerOptions {
   databaseCallTimeoutMs?: number;
   /** Serve /metrics, /healthz and /readyz on this port (off by default; `start` turns it on). */
   metrics?: MetricsOptions;
-  bridge?: Pick<BridgeOptions, 'pageSize' | 'reconcileIntervalMs' | 'healthCheckIntervalMs' | 'reconnectBaseDelayMs' | 'startConcurrency' | 'staleProcessingMs' | 'recheckRunningMs' | 'startDeadlineMs'>;
+  bridge?: Pick<
+    BridgeOptions,
+    'pageSize' | 'reconcileIntervalMs' | 'healthCheckIntervalMs' | 'reconnectBaseDelayMs' | 'startConcurrency' | 'maxQueuedLiveRows' | 'staleProcessingMs' | 'recheckRunningMs' | 'startDeadlineMs'
+  >;
 }
 
 export interface StopOptions {

@@ -13,6 +13,7 @@ import { CatchUp } from './catchUp.js';
 import { LiveSubscriptions } from './liveSubscriptions.js';
 import { ConnectionSupervisor } from './connectionSupervisor.js';
 import { TemporalOutage } from './temporalOutage.js';
+import { LiveOverflow } from './liveOverflow.js';
 
 export type { BridgeOptions } from './bridgeOptions.js';
 
@@ -23,6 +24,7 @@ export class JobBridge {
   readonly #live: LiveSubscriptions;
   readonly #supervisor: ConnectionSupervisor;
   readonly #outage: TemporalOutage;
+  readonly #overflow: LiveOverflow;
 
   constructor(options: BridgeOptions) {
     const o = withBridgeDefaults(options);
@@ -35,7 +37,12 @@ export class JobBridge {
     this.#limit = limit;
     const { pageSize, staleProcessingMs, recheckRunningMs } = o;
     this.#catchUp = new CatchUp(ctx, { pageSize, staleProcessingMs, recheckRunningMs, limit, rows, stopSignal });
-    this.#live = new LiveSubscriptions(ctx, { limit, rows, onKilled: () => void this.#supervisor.recover() });
+    this.#overflow = new LiveOverflow({ limit, maxQueued: o.maxQueuedLiveRows, catchUp: () => this.catchUp(), logger, stopSignal });
+    this.#live = new LiveSubscriptions(ctx, {
+      enqueue: (handle) => this.#overflow.offer(handle),
+      rows,
+      onKilled: () => void this.#supervisor.recover(),
+    });
     this.#supervisor = new ConnectionSupervisor(ctx, {
       reconcileIntervalMs: o.reconcileIntervalMs,
       healthCheckIntervalMs: o.healthCheckIntervalMs,
@@ -59,6 +66,7 @@ export class JobBridge {
     await this.#live.killAll();
     await this.#supervisor.idle();
     await this.#outage.idle();
+    await this.#overflow.idle();
     await this.#catchUp.idle();
     while (this.#limit.activeCount + this.#limit.pendingCount > 0) await delay(20);
   }

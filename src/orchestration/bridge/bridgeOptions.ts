@@ -24,6 +24,11 @@ export interface BridgeOptions {
   reconnectBaseDelayMs?: number;
   /** Workflow starts in flight at once. Default 16. */
   startConcurrency?: number;
+  /**
+   * Live notifications that may wait for a start; past this a row is left in its table for a
+   * catch-up pass, so a burst of rows costs bounded memory. Default 1,000.
+   */
+  maxQueuedLiveRows?: number;
   /** A processing row unchanged this long gets its workflow checked by reconciliation. Default 60 s. */
   staleProcessingMs?: number;
   /**
@@ -51,6 +56,7 @@ export function withBridgeDefaults(options: BridgeOptions): ResolvedBridgeOption
     healthCheckIntervalMs: 2_000,
     reconnectBaseDelayMs: 200,
     startConcurrency: 16,
+    maxQueuedLiveRows: 1_000,
     staleProcessingMs: 60_000,
     recheckRunningMs: 600_000,
     startDeadlineMs: 10_000,

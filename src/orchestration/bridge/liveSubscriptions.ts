@@ -1,15 +1,14 @@
 // One LIVE SELECT per job table, carrying only what needs the bridge: new rows, re-enqueues
 // (retries back to 0) and kill requests. The workflow's own writes (one per attempt) stay off the wire.
 import { Table, raw, type LiveSubscription } from 'surrealdb';
-import type { LimitFunction } from 'p-limit';
 import type { RowHandler } from './rowHandler.js';
 import type { BridgeContext, Origin } from './bridgeOptions.js';
 
 const LIVE_FILTER = "(status = 'pending' AND retries = 0) OR kill_requested_at != NONE";
 
 export interface LiveSubscriptionsOptions {
-  /** Bounds the rows handled at once, shared with catch-up. */
-  limit: LimitFunction;
+  /** Runs a row's handling in one of the start slots shared with catch-up (or leaves the row to catch-up). */
+  enqueue: (handle: () => Promise<void>) => void;
   rows: RowHandler;
   /** Told when the server killed a live query: the connection needs recovering. */
   onKilled: () => void;
@@ -46,7 +45,7 @@ export class LiveSubscriptions {
         }
         if (message.action === 'DELETE') return;
         const origin: Origin = message.action === 'CREATE' ? 'live-create' : 'live-update';
-        void this.#o.limit(() => this.#o.rows.handle(message.value, origin));
+        this.#o.enqueue(() => this.#o.rows.handle(message.value, origin));
       });
       this.#subscriptions.push(live);
     }
