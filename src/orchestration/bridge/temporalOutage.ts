@@ -20,6 +20,8 @@ export class TemporalOutage {
   readonly #o: Required<TemporalOutageOptions>;
   #since: number | undefined;
   #probing: Promise<void> | undefined;
+  #checking: Promise<void> | undefined;
+  #lastSlowWarning = 0;
 
   constructor(ctx: BridgeContext, options: TemporalOutageOptions) {
     this.#ctx = ctx;
@@ -31,18 +33,36 @@ export class TemporalOutage {
     return this.#since !== undefined;
   }
 
-  /** Takes an error from a Temporal call; true when it was an outage (now handled), false otherwise. */
+  /**
+   * Takes an error from a Temporal call; true when it looks like an outage (handled here, so the
+   * caller logs nothing), false otherwise. A timeout can also mean a slow server: one probe
+   * decides, and only a failed probe makes it an outage.
+   */
   noteFailure(error: unknown): boolean {
     if (!isTemporalUnavailable(error)) return false;
-    if (this.#since === undefined) {
+    if (this.#since === undefined) this.#checking ??= this.#check(error).finally(() => (this.#checking = undefined));
+    return true;
+  }
+
+  async #check(error: unknown): Promise<void> {
+    try {
+      await probeTemporal(this.#ctx.client, 5_000);
+    } catch {
+      if (this.#since !== undefined) return;
       this.#since = Date.now();
       this.#ctx.logger.error(
         { temporal: this.#address(), reason: unavailableReason(error) },
         'Temporal is unreachable: new jobs wait in their tables and start once it is back; retrying with backoff',
       );
       this.#ensureProbing();
+      return;
     }
-    return true;
+    // Temporal answers: the call was slow, not lost. The catch-up starts what it left behind.
+    if (Date.now() - this.#lastSlowWarning > 60_000) {
+      this.#lastSlowWarning = Date.now();
+      this.#ctx.logger.warn({ temporal: this.#address(), reason: unavailableReason(error) }, 'a call to Temporal timed out while Temporal answers (overloaded?); catching up');
+    }
+    await this.#o.onBack().catch(() => undefined);
   }
 
   #ensureProbing(): void {
@@ -53,8 +73,9 @@ export class TemporalOutage {
     });
   }
 
-  /** Resolves once no probe loop runs. */
+  /** Resolves once no probe runs. */
   async idle(): Promise<void> {
+    await this.#checking;
     await this.#probing;
   }
 
