@@ -10,6 +10,8 @@ export interface JobRows {
   /** `count` rows, 500 per query. */
   insertMany(count: number, fields: { path: string; delay: number }): Promise<void>;
   countWhere(condition: string): Promise<number>;
+  /** Job id → the `assignee` its claim wrote (the runner that ran it), for the rows matching `condition`. */
+  assignees(condition: string): Promise<Map<string, string>>;
 }
 
 export function jobRows(db: Surreal): JobRows {
@@ -35,6 +37,10 @@ export function jobRows(db: Surreal): JobRows {
     async countWhere(condition) {
       const [rows] = await db.query<[{ n: number }[]]>(`SELECT count() AS n FROM job WHERE ${condition} GROUP ALL`);
       return rows[0]?.n ?? 0;
+    },
+    async assignees(condition) {
+      const [rows] = await db.query<[{ id: unknown; assignee?: string }[]]>(`SELECT id, assignee FROM job WHERE ${condition}`);
+      return new Map(rows.map((r) => [String(r.id), r.assignee ?? 'none']));
     },
   };
 }

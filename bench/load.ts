@@ -54,10 +54,12 @@ const queued: QueuedResult[] = [];
 if (JOBS > 0) {
   log(`1. a backlog of ${JOBS} jobs, concurrency ${LOAD_CONCURRENCY}, drained by one runner process`);
   drain = await inFreshEnvironment(({ env, rows }) => drainBacklog(JOBS, env, rows, backend, log));
+  writeLoadResults(drain, queued, ['unfinished: the run stopped after the drain']); // a run cut short keeps what it measured
 }
 for (const mode of QUEUED > 0 ? MODES : []) {
   log(`2. ${QUEUED} jobs queued (${mode}): the runner's RSS for ${MINUTES} min`);
   queued.push(await inFreshEnvironment(({ env, rows, client }) => queuedBacklog(mode, QUEUED, MINUTES, { env, rows, backend, client, log })));
+  writeLoadResults(drain, queued, [`unfinished: the run stopped after ${queued.length} queued measure(s)`]);
 }
 
 const failures = loadFailures(drain, queued, LOAD_CONCURRENCY);

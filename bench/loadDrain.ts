@@ -13,9 +13,10 @@ export interface DrainResult {
   /** From the first row written to every row `success` (polled every second). */
   drainSeconds: number;
   jobsPerSecond: number;
-  /** Live counter at the backend, per worker; and from the recorded intervals. */
+  /** Live counter at the backend, per worker (its `x-worker-identity` header, `unnamed` without one). */
   maxInFlightPerWorker: Record<string, number>;
-  maxInFlightFromIntervals: Record<string, number>;
+  /** From the recorded intervals, per worker as the row's `assignee` (written by the claim) names it. */
+  maxInFlightPerAssignee: Record<string, number>;
   maxInFlightTotal: number;
   rssIdleMb: number;
   rssMaxMb: number;
@@ -60,13 +61,14 @@ export async function drainBacklog(jobs: number, env: NodeJS.ProcessEnv, rows: J
   // The backlog's rows only (the runner's probe row was written before t0).
   const since = `created_at >= d"${new Date(t0 - 1).toISOString()}"`;
   const counts = Object.fromEntries(await Promise.all(statuses.map(async (s) => [s, await rows.countWhere(`status = '${s}' AND ${since}`)] as const)));
+  const assigneeOf = await rows.assignees(since);
   return {
     jobs,
     writeSeconds,
     drainSeconds,
     jobsPerSecond: jobs / drainSeconds,
     maxInFlightPerWorker: Object.fromEntries(backend.maxInFlight),
-    maxInFlightFromIntervals: Object.fromEntries(maxOverlapPerWorker(backend.calls)),
+    maxInFlightPerAssignee: Object.fromEntries(maxOverlapPerWorker(backend.calls.map((c) => ({ ...c, worker: assigneeOf.get(c.jobId) ?? 'unknown' })))),
     maxInFlightTotal: backend.maxInFlightTotal(),
     rssIdleMb,
     rssMaxMb: Math.max(...samples.map((x) => x.rssMb)),

@@ -27,7 +27,8 @@ export interface QueuedResult {
   writeSeconds: number;
   /** How long the runner was watched after the last row was written (or after its start, in catch-up). */
   watchedSeconds: number;
-  rssBeforeMb: number;
+  /** Live mode: the runner's RSS before the rows were written. */
+  rssIdleMb?: number;
   rssMaxMb: number;
   rssEndMb: number;
   /** The most RSS in the last minute watched, against the minute before: growth still going on shows here. */
@@ -61,7 +62,7 @@ export async function queuedBacklog(
     runner.start();
   }
   const rss = rssDuringWrite ?? sampleRss(runner.pid!);
-  const rssBeforeMb = rss.samples[0]?.rssMb ?? 0;
+  const rssIdleMb = rssDuringWrite?.samples[0]?.rssMb;
   const since = `created_at >= d"${new Date(t0 - 1).toISOString()}"`;
   const progress: Progress[] = [];
   const watchFrom = now();
@@ -88,7 +89,7 @@ export async function queuedBacklog(
     queued: count,
     writeSeconds,
     watchedSeconds,
-    rssBeforeMb,
+    ...(rssIdleMb !== undefined ? { rssIdleMb } : {}),
     rssMaxMb: Math.max(...samples.map((x) => x.rssMb)),
     rssEndMb: samples.at(-1)?.rssMb ?? 0,
     rssMaxLastMinuteMb: maxBetween(end - 60, end),

@@ -10,7 +10,7 @@ import { round } from './stats.js';
 export function loadFailures(drain: DrainResult | undefined, queued: readonly QueuedResult[], concurrency: number): string[] {
   const failures: string[] = [];
   const inFlight = [
-    ...(drain ? [['drain', drain.maxInFlightPerWorker] as const, ['drain (intervals)', drain.maxInFlightFromIntervals] as const] : []),
+    ...(drain ? [['drain', drain.maxInFlightPerWorker] as const, ['drain (per assignee)', drain.maxInFlightPerAssignee] as const] : []),
     ...queued.map((q) => [`${q.queued} queued, ${q.mode}`, q.maxInFlightPerWorker] as const),
   ];
   for (const [what, perWorker] of inFlight) {
@@ -31,7 +31,7 @@ export function printLoadTable(drain: DrainResult | undefined, queued: readonly 
   if (drain) {
     const d = drain;
     table.push(
-      [`${d.jobs} jobs, concurrency 2`, `max in flight per worker ${fmt(d.maxInFlightPerWorker)} (from intervals ${fmt(d.maxInFlightFromIntervals)}); all workers ${d.maxInFlightTotal}`],
+      [`${d.jobs} jobs, concurrency 2`, `max in flight per worker ${fmt(d.maxInFlightPerWorker)} (from the intervals, per assignee: ${fmt(d.maxInFlightPerAssignee)}); all workers ${d.maxInFlightTotal}`],
       ['  drain', `${round(d.drainSeconds)} s from the first row written (rows written in ${round(d.writeSeconds)} s); ${round(d.jobsPerSecond)} jobs/s`],
       ['  runner RSS', `idle ${d.rssIdleMb} MB, max ${d.rssMaxMb} MB, at the end ${d.rssEndMb} MB`],
       ['  rows at the end', `${fmt(d.rows)}; ${d.calls} calls for ${d.jobsCalled} jobs, ${d.jobsCalledMoreThanOnce} called twice, ${d.abortedCalls} aborted`],
@@ -40,7 +40,7 @@ export function printLoadTable(drain: DrainResult | undefined, queued: readonly 
   for (const q of queued) {
     table.push(
       [`${q.queued} queued (${q.mode})`, `rows written in ${round(q.writeSeconds)} s, then watched ${round(q.watchedSeconds / 60)} min`],
-      ['  runner RSS', `first sample ${q.rssBeforeMb} MB, max ${q.rssMaxMb} MB, at the end ${q.rssEndMb} MB; max in the last minute ${q.rssMaxLastMinuteMb} MB, in the minute before ${q.rssMaxMinuteBeforeMb} MB`],
+      ['  runner RSS', `${q.rssIdleMb !== undefined ? `idle before the rows ${q.rssIdleMb} MB, ` : ''}max ${q.rssMaxMb} MB, at the end ${q.rssEndMb} MB; max in the last minute ${q.rssMaxLastMinuteMb} MB, in the minute before ${q.rssMaxMinuteBeforeMb} MB`],
       ['  picked up', `${q.workflowsStarted} workflows started, ${q.succeeded} jobs succeeded; max in flight per worker ${fmt(q.maxInFlightPerWorker)}`],
     );
   }
