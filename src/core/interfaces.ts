@@ -193,6 +193,8 @@ export interface JobRow {
   fairnessKey?: string;
   /** The schedule that enqueued this job; its first run is started by the schedule's workflow. */
   schedule?: string;
+  /** W3C traceparent of the enqueue: the workflow is started in that trace. */
+  traceparent?: string;
 }
 
 /** Everything the job workflow needs; contains no secret. */

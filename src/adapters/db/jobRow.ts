@@ -3,6 +3,7 @@
 // the job depends on it (path, status).
 import { z } from 'zod';
 import type { JobErrorEntry, JobRow } from '../../core/interfaces.js';
+import { validTraceparent } from '../../core/traceparent.js';
 
 // SurrealDB datetimes arrive as the SDK's DateTime (with toDate()), Date, or ISO strings.
 const dateLike = z.unknown().transform((value, ctx) => {
@@ -68,6 +69,7 @@ const rawJobRow = z
     queue: z.string().nullish(),
     fairness_key: z.string().nullish(),
     schedule: z.string().nullish(),
+    traceparent: z.unknown().optional(),
   })
   .loose();
 
@@ -113,6 +115,7 @@ export function parseJobRow(raw: unknown): ParsedJobRow {
       queue: r.queue ?? undefined,
       fairnessKey: r.fairness_key ?? undefined,
       schedule: r.schedule ?? undefined,
+      ...(validTraceparent(r.traceparent) ? { traceparent: validTraceparent(r.traceparent)! } : {}),
     },
   };
 }

@@ -47,6 +47,7 @@ DEFINE FIELD IF NOT EXISTS priority ON ${t} TYPE int DEFAULT ALWAYS 3 ASSERT $va
 DEFINE FIELD IF NOT EXISTS queue ON ${t} TYPE option<string> ${readOnlyForUsers};
 DEFINE FIELD IF NOT EXISTS schedule ON ${t} TYPE option<string> ${systemOnly};
 DEFINE FIELD IF NOT EXISTS fairness_key ON ${t} TYPE option<string> ASSERT $value = NONE OR string::len($value) IN 1..=255 ${readOnlyForUsers};
+DEFINE FIELD IF NOT EXISTS traceparent ON ${t} TYPE option<string> ASSERT $value = NONE OR string::len($value) <= 64 ${readOnlyForUsers};
 `;
 }
 

@@ -19,6 +19,8 @@ export async function callBackend(
   input: CallBackendInput,
   /** Aborted when the runner stops and its drain timeout has passed. */
   drain?: AbortSignal,
+  /** `traceparent` (and `tracestate`) of the call's span, when tracing is on. */
+  traceHeaders: Record<string, string> = {},
 ): Promise<CallBackendOutcome> {
   // Checked again here, not only in the bridge: nothing but a declared path on the
   // configured base URL may ever be called, whatever reached the workflow's input.
@@ -54,6 +56,7 @@ export async function callBackend(
         'x-job-id': encodeHeaderValue(input.jobId),
         'x-job-attempt': String(input.attempt),
         ...(backend.authToken ? { authorization: `Bearer ${backend.authToken}` } : {}),
+        ...traceHeaders,
       },
       body: JSON.stringify(input.payload ?? {}),
     });

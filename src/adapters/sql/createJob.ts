@@ -15,6 +15,7 @@ export interface NewJobRow {
   priority?: number;
   queue?: string;
   fairness_key?: string;
+  traceparent?: string;
 }
 
 /** The row as written: pending, with only the fields the table has (Sp00ky's own tables may lack some). */

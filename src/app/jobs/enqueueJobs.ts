@@ -7,6 +7,7 @@ import { findJobByIdempotencyKey } from '../../adapters/sql/findJobByIdempotency
 import type { EnqueueOptions } from '../../core/enqueueOptions.js';
 import type { JobsClientDeps } from './jobsClientDeps.js';
 import { prepareEnqueue, type PreparedJob } from './prepareEnqueue.js';
+import { inEnqueueSpan } from '../../adapters/tracing/enqueueSpan.js';
 
 export interface EnqueueItem {
   backend: string;
@@ -16,7 +17,11 @@ export interface EnqueueItem {
 }
 
 /** Validates like Sp00ky's db.run and writes the row; returns its id (or the id holding its idempotency key). */
-export async function enqueueJob(deps: JobsClientDeps, item: EnqueueItem): Promise<string> {
+export function enqueueJob(deps: JobsClientDeps, item: EnqueueItem): Promise<string> {
+  return inEnqueueSpan(`enqueue ${deps.registry.pathLabel(item.backend, item.path)}`, { 'spooky.backend': item.backend }, () => enqueueOne(deps, item));
+}
+
+async function enqueueOne(deps: JobsClientDeps, item: EnqueueItem): Promise<string> {
   const job = await prepareEnqueue(deps, item.backend, item.path, item.payload, item.options ?? {});
   if (job.key !== undefined) {
     const existing = await findJobByIdempotencyKey(deps.db(), job.table, job.key);
@@ -37,7 +42,11 @@ export async function enqueueJob(deps: JobsClientDeps, item: EnqueueItem): Promi
  * first; an invalid one throws InvalidJobError naming its index, and nothing is written.
  * Items whose idempotency key exists (or repeats an earlier item's) get that job's id.
  */
-export async function enqueueJobs(deps: JobsClientDeps, items: readonly EnqueueItem[]): Promise<string[]> {
+export function enqueueJobs(deps: JobsClientDeps, items: readonly EnqueueItem[]): Promise<string[]> {
+  return inEnqueueSpan(`enqueue ${items.length} jobs`, { 'spooky.jobs': items.length }, () => enqueueBatch(deps, items));
+}
+
+async function enqueueBatch(deps: JobsClientDeps, items: readonly EnqueueItem[]): Promise<string[]> {
   const jobs = await Promise.all(
     items.map(async (item, index) => {
       try {

@@ -7,6 +7,7 @@ import type { NewJobRow } from '../../adapters/sql/createJob.js';
 import { jobRequestProblem } from '../../core/jobLimits.js';
 import { checkFairnessKey, checkQueueName, priorityLevel, type EnqueueOptions } from '../../core/enqueueOptions.js';
 import type { JobsClientDeps } from './jobsClientDeps.js';
+import { currentTraceparent } from '../../adapters/tracing/traceparent.js';
 
 export interface PreparedJob {
   table: string;
@@ -70,6 +71,8 @@ export async function prepareEnqueue(
     priority,
     queue: options.queue,
     fairness_key: options.fairnessKey,
+    // The enqueue span's (see inEnqueueSpan); dropped on a table without the field.
+    traceparent: currentTraceparent(),
   };
   return { table: backend.table, shape, row, key };
 }

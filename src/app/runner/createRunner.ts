@@ -23,6 +23,8 @@ import { WorkerPool } from './workerPool.js';
 import { stopTimeoutMs } from './drainWorkers.js';
 import { logRunnerStarted } from './logRunnerStarted.js';
 import { startOpsEndpoint, type OpsEndpoint } from './opsEndpoint.js';
+import { createRunnerTracing } from '../../adapters/tracing/runnerTracing.js';
+import { tracedClient } from '../../adapters/temporal/tracingInterceptors.js';
 import type { Runner, RunnerOptions, StopOptions } from './runnerTypes.js';
 
 export type { Runner, RunnerMode, RunnerOptions, StopOptions } from './runnerTypes.js';
@@ -36,6 +38,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
   const identity = options.identity ?? `${os.hostname()}:${process.pid}`;
   const queues = servedQueues(options, config);
 
+  const tracing = createRunnerTracing(options.tracing);
   const connections = await openConnections(options, config, logger);
   const { connection, client: temporalClient } = connections;
   const shapes = new TableShapes(() => connection.db);
@@ -64,6 +67,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
     secrets,
     nativeConnection: options.temporalWorkerConnection,
     workflowBundle: options.workflowBundle,
+    ...(tracing ? { tracing } : {}),
     onFailure: (error) => {
       // This runner runs no more jobs, so its bridge must not start any.
       void bridge?.stop();
@@ -123,7 +127,8 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
         await syncSchedules(temporalClient, config, registry, logger);
       }
       if (mode !== 'worker') {
-        bridge = new JobBridge({ connection, client: temporalClient, registry, shapes, logger, events, ...options.bridge });
+        const client = tracing ? tracedClient(temporalClient, tracing) : temporalClient;
+        bridge = new JobBridge({ connection, client, registry, shapes, logger, events, ...options.bridge });
         await bridge.start();
       }
       logRunnerStarted(logger, config, registry, mode, queues);
@@ -152,6 +157,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
     await bridge?.stop();
     await workerPool.drain(stopOptions.drainTimeout);
     await ops?.close();
+    await tracing?.flush();
     await connections.close();
   }
 }

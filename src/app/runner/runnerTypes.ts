@@ -12,6 +12,7 @@ import type { WorkflowInputHooks } from '../../config/backendRegistry.js';
 import type { JobEvents } from '../../core/jobEvents.js';
 import type { SlotHealth } from '../../orchestration/worker/slotWatch.js';
 import type { MetricsOptions } from './opsEndpoint.js';
+import type { TracingOptions } from '../../adapters/tracing/runnerTracing.js';
 
 export type RunnerMode = 'all' | 'bridge' | 'worker';
 
@@ -47,6 +48,12 @@ export interface RunnerOptions {
   testHooks?: WorkflowInputHooks;
   /** Deadline of each SurrealDB call, ms (default 10 s); a call past it fails and its step is retried. */
   databaseCallTimeoutMs?: number;
+  /**
+   * Trace each job (off by default; `start` turns it on from OTEL_EXPORTER_OTLP_ENDPOINT): the bridge
+   * starts a row's workflow in the trace stored at enqueue; workflows, attempts, waits and HTTP
+   * calls become spans; the backend gets a `traceparent` header.
+   */
+  tracing?: TracingOptions;
   /** Serve /metrics, /healthz and /readyz on this port (off by default; `start` turns it on). */
   metrics?: MetricsOptions;
   bridge?: Pick<

@@ -7,7 +7,9 @@ import type { DbConnection } from '../../adapters/db/dbConnection.js';
 import type { TableShapes } from '../../adapters/db/tableShape.js';
 import { connectTemporalWorker } from '../../adapters/temporal/connectTemporal.js';
 import { bundleEncodesFailures, temporalDataConverter } from '../../adapters/temporal/dataConverter.js';
-import { PayloadCodecError } from '../../core/errors.js';
+import { ConfigError, PayloadCodecError } from '../../core/errors.js';
+import { bundleTracesWorkflows, workerTracing } from '../../adapters/temporal/tracingInterceptors.js';
+import type { RunnerTracing } from '../../adapters/tracing/runnerTracing.js';
 import { decodeErrorReporter } from '../../orchestration/worker/reportDecodeErrors.js';
 import { secretScrubber } from '../../core/redactSecrets.js';
 import type { BackendRegistry } from '../../config/backendRegistry.js';
@@ -33,6 +35,8 @@ export interface WorkerPoolOptions {
   /** The app's own worker connection (never closed here); otherwise one is opened at start. */
   nativeConnection?: NativeConnection;
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** With tracing on: workflows, attempts, waits and HTTP calls become spans. */
+  tracing?: RunnerTracing;
   /** Told once when a worker stops with an error outside stop(). */
   onFailure: (error: Error) => void;
 }
@@ -56,7 +60,16 @@ export class WorkerPool {
     const { config, registry, connection, shapes, events, logger, identity } = this.#o;
     const encrypted = config.temporal.codec !== undefined;
     const dataConverter = temporalDataConverter(config.temporal, { onDecodeError: decodeErrorReporter(logger) });
-    const workflowBundle = this.#o.workflowBundle ?? (await getWorkflowBundle({ encodeFailures: encrypted }));
+    const { tracing } = this.#o;
+    const workflowBundle = this.#o.workflowBundle ?? (await getWorkflowBundle({ encodeFailures: encrypted, traced: tracing !== undefined }));
+    if (tracing && !bundleTracesWorkflows(workflowBundle)) {
+      throw new ConfigError(
+        'createRunner options',
+        'workflowBundle',
+        'a bundle with the tracing interceptors, since tracing is on (else its workflows make no spans): ' +
+          'build it with getWorkflowBundle({ traced: true }), or leave workflowBundle out',
+      );
+    }
     if (encrypted && !bundleEncodesFailures(workflowBundle)) {
       throw new PayloadCodecError(
         'the workflowBundle given to the runner does not encode failure messages, so with payload encryption on a failed job would still show ' +
@@ -72,6 +85,7 @@ export class WorkerPool {
       workflowBundle,
       ...(dataConverter ? { dataConverter } : {}),
       identity,
+      ...(tracing ? { tracing: workerTracing(tracing) } : {}),
       activityDeps: {
         db: () => connection.db,
         shapes,
@@ -83,6 +97,7 @@ export class WorkerPool {
         registry,
         scrub: secretScrubber(this.#o.secrets),
         logger,
+        ...(tracing ? { tracer: tracing.tracer } : {}),
       },
     }));
     this.#stopReporting = reportStalledSlots(this.#slotWatch, logger);

@@ -3,6 +3,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Surreal } from 'surrealdb';
 import type { Logger } from 'pino';
+import type { Tracer } from '@opentelemetry/api';
 import type { BackendConfig, JobErrorEntry } from '../../core/interfaces.js';
 import type { TableShapes } from '../../adapters/db/tableShape.js';
 import type { JobEvents } from '../../core/jobEvents.js';
@@ -34,6 +35,8 @@ export interface ActivityDeps {
   logger?: Logger;
   /** Removes configured secrets (tokens, the database password) from what the backend answered. */
   scrub?: SecretScrubber;
+  /** With tracing on: each HTTP call is a client span, and the backend gets its traceparent. */
+  tracer?: Tracer;
 }
 
 export function createActivities(deps: ActivityDeps): JobActivities {
@@ -45,7 +48,8 @@ export function createActivities(deps: ActivityDeps): JobActivities {
     }
   };
   const scrub = deps.scrub ?? secretScrubber([]);
-  const callUnscrubbed = callConfiguredBackend(deps.assertDeclaredPath, deps.drain);
+  const tracing = deps.tracer ? { tracer: deps.tracer, route: (backend: string, path: string) => deps.registry.pathLabel(backend, path) } : undefined;
+  const callUnscrubbed = callConfiguredBackend(deps.assertDeclaredPath, deps.drain, tracing);
   // Before anything is recorded: the row, the events and the history see the scrubbed answer.
   const call: typeof callUnscrubbed = async (backend, input) => scrubOutcome(await callUnscrubbed(backend, input), scrub);
   const attemptDeps = { db: deps.db, shapeOf, identity: deps.identity, events: deps.events, call, backends: deps.backends, ...(deps.logger ? { logger: deps.logger } : {}) };

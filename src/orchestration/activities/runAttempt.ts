@@ -14,6 +14,8 @@ import { scheduleRetry } from '../../adapters/sql/scheduleRetry.js';
 import { failJob } from '../../adapters/sql/failJob.js';
 import { readAttemptState } from '../../adapters/sql/readAttemptState.js';
 import { callBackend } from '../../adapters/http/callBackend.js';
+import { withClientSpan } from '../../adapters/tracing/clientSpan.js';
+import type { Tracer } from '@opentelemetry/api';
 import type { AttemptInput, AttemptOutcome, CallBackendInput, CallBackendOutcome } from '../../core/activityContract.js';
 import { decideOutcome, waitBeforeRetry, type AttemptDecision } from '../../core/decideOutcome.js';
 import { recordedOutcome } from './recordedOutcome.js';
@@ -167,10 +169,18 @@ function publishOutcome(events: JobEvents, input: AttemptInput, decision: Attemp
 export function callConfiguredBackend(
   assertDeclaredPath: (backend: string, path: string) => void,
   drain?: AbortSignal,
+  /** With tracing on: the call runs in a client span, and the backend gets its traceparent. */
+  tracing?: { tracer: Tracer; route: (backend: string, path: string) => string },
 ): AttemptDeps['call'] {
   return (backend, input) =>
     backend
-      ? callBackend(backend, (path) => assertDeclaredPath(backend.name, path), input, drain)
+      ? withClientSpan(
+          tracing?.tracer,
+          { method: 'POST', route: tracing?.route(backend.name, input.path) ?? '', backend: backend.name, attempt: input.attempt },
+          (traceHeaders) => callBackend(backend, (path) => assertDeclaredPath(backend.name, path), input, drain, traceHeaders),
+          (outcome) =>
+            outcome.ok ? { status: outcome.status } : { ...(typeof outcome.code === 'number' && outcome.code > 0 ? { status: outcome.code } : {}), failure: String(outcome.code) },
+        )
       : Promise.resolve({
           ok: false,
           code: 'invalid',

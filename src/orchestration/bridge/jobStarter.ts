@@ -1,7 +1,9 @@
 // Starts a pending row's workflow, once: a start already in flight or a run already confirmed
 // is not sent again, a duplicate found by catch-up is checked for an orphan, and a row that
 // cannot run is failed as invalid.
+import { context as otelContext } from '@opentelemetry/api';
 import type { JobRow } from '../../core/interfaces.js';
+import { contextOfTraceparent } from '../../adapters/tracing/traceparent.js';
 import { parseJobRow } from '../../adapters/db/jobRow.js';
 import { getJob } from '../../adapters/sql/getJob.js';
 import { latestJobRun } from '../../adapters/temporal/latestJobRun.js';
@@ -58,7 +60,9 @@ export class JobStarter {
     this.#inFlightStarts.add(built.workflowId);
     try {
       // A deadline (see BridgeOptions.startDeadlineMs), so an outage is noticed in seconds.
-      const outcome = await ctx.client.withDeadline(Date.now() + ctx.startDeadlineMs, () => startJobWorkflow(ctx.client, built)).catch(async (error: unknown) => {
+      // Within the row's trace (stored at enqueue): a traced client puts it in the workflow's headers.
+      const start = () => ctx.client.withDeadline(Date.now() + ctx.startDeadlineMs, () => startJobWorkflow(ctx.client, built));
+      const outcome = await (row.traceparent ? otelContext.with(contextOfTraceparent(row.traceparent), start) : start()).catch(async (error: unknown) => {
         const refusal = startRefusalReason(error);
         if (!refusal) throw error;
         await markInvalid(ctx, row.id, refusal);

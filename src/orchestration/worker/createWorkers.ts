@@ -13,6 +13,7 @@ import { HEARTBEAT_EVERY_MS } from '../activities/heartbeats.js';
 import { DEFAULT_QUEUE, taskQueueFor } from '../../core/taskQueues.js';
 import { SlotWatch } from './slotWatch.js';
 import { installQuietRuntime } from '../../adapters/temporal/quietRuntime.js';
+import type { WorkerTracing } from '../../adapters/temporal/tracingInterceptors.js';
 
 /** Extra time over the longest HTTP timeout before in-flight calls are cancelled at shutdown. */
 const SHUTDOWN_SLACK_MS = 5_000;
@@ -32,6 +33,8 @@ export interface WorkerOptions {
   identity: string;
   /** Longest allowed row timeout override, when any backend has timeoutOverridable. Default 300 s. */
   maxOverrideTimeoutSeconds?: number;
+  /** With tracing on: the workflow span sink and the activity span interceptor. */
+  tracing?: WorkerTracing;
 }
 
 /** How long a worker of this backend drains at shutdown before cancelling calls in flight, ms. */
@@ -72,8 +75,10 @@ export async function createWorkers(options: WorkerOptions): Promise<Workers> {
         // An activity that ignores its cancellation (a call that never returns) must not keep the
         // process alive: run() then rejects with GracefulShutdownPeriodExpiredError.
         shutdownForceTime: graceMs + SHUTDOWN_FORCE_AFTER_GRACE_MS,
+        ...(options.tracing ? { sinks: options.tracing.sinks } : {}),
         interceptors: {
           activity: [
+            ...(options.tracing ? [options.tracing.activityInterceptor] : []),
             (context) => ({
               inbound: {
                 async execute(input, next) {

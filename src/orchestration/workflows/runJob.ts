@@ -23,6 +23,7 @@ import {
 import type { AttemptOutcome, JobActivities } from '../../core/activityContract.js';
 import type { JobErrorEntry, JobStatus, JobWorkflowInput, JobWorkflowResult } from '../../core/interfaces.js';
 import { JOB_STATUS } from '../../core/searchAttributes.js';
+import { inSpan, recordSpan } from './spans.js';
 
 /** A run continues as new once its history has this many events (Temporal's hard limit is 50,000). */
 export const CONTINUE_AS_NEW_AT_EVENTS = 2_000;
@@ -53,31 +54,40 @@ export async function runJob(input: JobWorkflowInput): Promise<JobWorkflowResult
   let inFlight = false;
   let plannedWaitMs: number | undefined;
 
+  // A delayed job's first wait is Temporal's start delay: it ended before this code ran.
+  const startedMs = workflowInfo().startTime.getTime();
+  if (!input.resume && Date.now() - startedMs > 0 && input.dueAtMs > startedMs) {
+    recordSpan('wait: delay', { 'spooky.wait_ms': input.dueAtMs - startedMs, 'spooky.until': new Date(input.dueAtMs).toISOString() }, startedMs, Date.now());
+  }
   try {
     for (;;) {
       if (historyIsLarge(input.continueAsNewAtEvents ?? CONTINUE_AS_NEW_AT_EVENTS)) {
         await continueAsNew<typeof runJob>({ ...input, resume: { attempt, dueAtMs } });
       }
-      await waitUntil(dueAtMs, attempt === 1 ? 'delay' : `${input.retryStrategy} backoff before retry ${attempt - 1}`, plannedWaitMs);
+      const firstWait = attempt === 1;
+      await waitUntil(dueAtMs, firstWait ? 'delay' : `${input.retryStrategy} backoff before retry ${attempt - 1}`, firstWait ? 'delay' : 'backoff', plannedWaitMs);
 
       setStatus('processing');
       setCurrentDetails(`attempt ${attempt} of ${maxAttempts}: POST ${input.path}`);
       inFlight = true;
-      const outcome = await attemptActivity(input, attempt).runAttempt({
-        jobId: input.jobId,
-        table: input.table,
-        run: input.run,
-        backend: input.backend,
-        path: input.path,
-        payload: input.payload,
-        idempotencyKey: input.idempotencyKey,
-        timeoutMs: input.timeoutMs,
-        attempt,
-        maxAttempts,
-        retryStrategy: input.retryStrategy,
-        backoffBaseMs: input.backoffBaseMs,
-        backoffMaxMs: input.backoffMaxMs,
-      });
+      const attemptNumber = attempt;
+      const outcome = await inSpan(`attempt ${attempt}`, { 'spooky.job_id': input.jobId, 'spooky.attempt': attempt }, () =>
+        attemptActivity(input, attemptNumber).runAttempt({
+          jobId: input.jobId,
+          table: input.table,
+          run: input.run,
+          backend: input.backend,
+          path: input.path,
+          payload: input.payload,
+          idempotencyKey: input.idempotencyKey,
+          timeoutMs: input.timeoutMs,
+          attempt,
+          maxAttempts,
+          retryStrategy: input.retryStrategy,
+          backoffBaseMs: input.backoffBaseMs,
+          backoffMaxMs: input.backoffMaxMs,
+        }),
+      );
       inFlight = false;
 
       const next = settle(input, attempt, maxAttempts, outcome);
@@ -163,12 +173,14 @@ function attemptActivity(input: JobWorkflowInput, attempt: number) {
 }
 
 /** Sleeps until `dueAtMs`; the label names the planned wait (the timer may be shorter: it starts later). */
-async function waitUntil(dueAtMs: number, what: string, plannedMs?: number): Promise<void> {
+async function waitUntil(dueAtMs: number, what: string, spanName: string, plannedMs?: number): Promise<void> {
   const waitMs = dueAtMs - Date.now();
   if (waitMs <= 0) return;
   const until = new Date(dueAtMs).toISOString();
   setCurrentDetails(`${what}: waiting until ${until}`);
-  await sleep(waitMs, { summary: `${what} (${plannedMs ?? waitMs} ms, until ${until})` });
+  await inSpan(`wait: ${spanName}`, { 'spooky.wait_ms': plannedMs ?? waitMs, 'spooky.until': until }, () =>
+    sleep(waitMs, { summary: `${what} (${plannedMs ?? waitMs} ms, until ${until})` }),
+  );
 }
 
 function historyIsLarge(atEvents: number): boolean {

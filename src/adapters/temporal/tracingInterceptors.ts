@@ -1,0 +1,53 @@
+// Temporal's OpenTelemetry interceptors, wired to the runner's tracer: the bridge's client puts
+// the row's trace into the workflow's headers, the workflow's spans (run, attempts, waits) leave
+// the sandbox through a sink, and each activity runs inside a span that is the workflow's child.
+import { createRequire } from 'node:module';
+import { Client } from '@temporalio/client';
+import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  OpenTelemetryWorkflowClientInterceptor,
+} from '@temporalio/interceptors-opentelemetry';
+import type { RunnerTracing } from '../tracing/runnerTracing.js';
+
+/** The module the workflow bundle loads to trace workflows (see getWorkflowBundle({ traced: true })). */
+export function workflowTracingModule(): string {
+  return createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+}
+
+/** Found in a bundle's code when it carries the workflow tracing interceptors. */
+const TRACED_BUNDLE_MARK = 'OpenTelemetryInboundInterceptor';
+
+export function bundleTracesWorkflows(bundle: { code: string }): boolean {
+  return bundle.code.includes(TRACED_BUNDLE_MARK);
+}
+
+/** A client on the same connection whose workflow starts carry the active trace in their headers. */
+export function tracedClient(client: Client, tracing: RunnerTracing): Client {
+  const interceptors = client.options.interceptors ?? {};
+  const existing = Array.isArray(interceptors.workflow) ? interceptors.workflow : [];
+  return new Client({
+    connection: client.connection,
+    namespace: client.options.namespace,
+    dataConverter: client.options.dataConverter,
+    identity: client.options.identity,
+    interceptors: { ...interceptors, workflow: [...existing, new OpenTelemetryWorkflowClientInterceptor({ tracer: tracing.tracer })] },
+  });
+}
+
+export interface WorkerTracing {
+  sinks: NonNullable<WorkerOptions['sinks']>;
+  activityInterceptor: ActivityInterceptorsFactory;
+}
+
+export function workerTracing(tracing: RunnerTracing): WorkerTracing {
+  return {
+    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
+    activityInterceptor: (ctx) => ({
+      inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer: tracing.tracer }),
+      outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+    }),
+  };
+}
