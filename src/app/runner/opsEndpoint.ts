@@ -11,6 +11,7 @@ import type { JobEvents } from '../../core/jobEvents.js';
 import type { SlotHealth } from '../../orchestration/worker/slotWatch.js';
 import { feedJobMetrics } from './jobMetrics.js';
 import { feedBacklogMetrics } from './backlogMetrics.js';
+import { feedScheduleMetrics } from './scheduleMetrics.js';
 import { checkReadiness } from './readiness.js';
 
 export interface MetricsOptions {
@@ -20,6 +21,8 @@ export interface MetricsOptions {
   host?: string;
   /** How often the backlog gauges are re-read, ms (default 15 s). */
   backlogRefreshMs?: number;
+  /** How often the schedule gauges are re-read, ms (default 15 s). */
+  schedulesRefreshMs?: number;
 }
 
 export interface OpsSources {
@@ -31,6 +34,8 @@ export interface OpsSources {
   logger: Logger;
   /** Undefined in bridge mode. */
   workers?: { health: () => SlotHealth[]; failed: () => Error | undefined };
+  /** Set where the bridge runs (it reconciles the schedules): whose schedules to report. */
+  schedules?: { deployment: string };
 }
 
 export interface OpsEndpoint {
@@ -54,6 +59,17 @@ export async function startOpsEndpoint(sources: OpsSources, options: MetricsOpti
     },
     metrics,
   );
+  const schedules = sources.schedules
+    ? feedScheduleMetrics(
+        {
+          client: sources.client,
+          deployment: sources.schedules.deployment,
+          logger: sources.logger,
+          ...(options.schedulesRefreshMs ? { refreshIntervalMs: options.schedulesRefreshMs } : {}),
+        },
+        metrics,
+      )
+    : undefined;
   let server: OpsServer;
   try {
     server = await startOpsServer(
@@ -66,6 +82,7 @@ export async function startOpsEndpoint(sources: OpsSources, options: MetricsOpti
   } catch (error) {
     stopJobs();
     backlog.stop();
+    schedules?.stop();
     throw error;
   }
   return {
@@ -74,6 +91,7 @@ export async function startOpsEndpoint(sources: OpsSources, options: MetricsOpti
     async close() {
       stopJobs();
       backlog.stop();
+      schedules?.stop();
       await server.close();
     },
   };
