@@ -103,7 +103,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
             events,
             logger,
             ...(mode !== 'bridge' ? { workers: { health: () => workerPool.health(), failed: () => failedWith } } : {}),
-            ...(mode !== 'worker' ? { schedules: { deployment: config.deployment ?? CONFIG_DEFAULTS.deployment } } : {}),
+            ...(mode !== 'worker' ? { schedules: { deployment: config.deployment ?? CONFIG_DEFAULTS.deployment }, bridge: () => bridge?.health() } : {}),
           },
           options.metrics,
         ).catch((error: unknown) => {

@@ -13,6 +13,7 @@ import { feedJobMetrics } from './jobMetrics.js';
 import { feedBacklogMetrics } from './backlogMetrics.js';
 import { feedScheduleMetrics } from './scheduleMetrics.js';
 import { checkReadiness } from './readiness.js';
+import type { BridgeHealth } from '../../orchestration/bridge/bridge.js';
 
 export interface MetricsOptions {
   /** Port of /metrics, /healthz and /readyz; 0 picks a free one (see runner.opsUrl). */
@@ -36,6 +37,8 @@ export interface OpsSources {
   workers?: { health: () => SlotHealth[]; failed: () => Error | undefined };
   /** Set where the bridge runs (it reconciles the schedules): whose schedules to report. */
   schedules?: { deployment: string };
+  /** Set where the bridge runs: its state (undefined until it exists), checked by /readyz. */
+  bridge?: () => BridgeHealth | undefined;
 }
 
 export interface OpsEndpoint {
@@ -74,7 +77,13 @@ export async function startOpsEndpoint(sources: OpsSources, options: MetricsOpti
   try {
     server = await startOpsServer(
       {
-        readiness: () => checkReadiness({ db: sources.db, client: sources.client, ...(sources.workers ? { workers: sources.workers } : {}) }),
+        readiness: () =>
+          checkReadiness({
+            db: sources.db,
+            client: sources.client,
+            ...(sources.workers ? { workers: sources.workers } : {}),
+            ...(sources.bridge ? { bridge: sources.bridge } : {}),
+          }),
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
       },
       { port: options.port, host: options.host ?? '127.0.0.1' },
