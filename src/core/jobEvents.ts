@@ -18,7 +18,10 @@ export interface JobEvent {
   backend?: string;
   table?: string;
   path?: string;
-  /** When the row was written and when it was due (epoch ms); set by the bridge at pickup. */
+  /**
+   * When the row was written and when it was due (epoch ms): on `started` (the bridge, at pickup)
+   * and on `processing` (the worker, read by the claim), so each process has what its metrics need.
+   */
   createdAtMs?: number;
   dueAtMs?: number;
 }

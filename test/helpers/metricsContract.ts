@@ -29,6 +29,7 @@ export const SPOOKY_METRICS: Record<string, MetricSpec> = {
   spooky_oldest_pending_age_seconds: { type: 'gauge', labels: ['table'] },
   spooky_calls_in_flight: { type: 'gauge', labels: ['backend'] },
   spooky_schedule_next_run_timestamp_seconds: { type: 'gauge', labels: ['schedule'] },
+  spooky_schedule_paused: { type: 'gauge', labels: ['schedule'] },
 };
 
 /** The Temporal SDK's own worker metrics that the deployment files read (names as the SDK exports them). */

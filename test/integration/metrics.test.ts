@@ -1,6 +1,8 @@
 // The operations endpoint against real components: a mix of jobs runs through a runner with
 // metrics on, /metrics is scraped over HTTP and its counters match the rows; /readyz turns 503
-// naming the database when the database stops answering, while /healthz stays 200.
+// naming the database when the database stops answering, then the bridge once it is reconnecting,
+// while /healthz stays 200. With the
+// bridge and the workers in separate processes, each measures its own part of every job.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startSurrealRelay, type SurrealRelay } from '../../chaos/surrealRelay.js';
@@ -10,7 +12,8 @@ import { failureReason } from '../../src/core/metricLabels.js';
 import { exportSdkMetrics } from '../../src/adapters/temporal/quietRuntime.js';
 import { createServer } from 'node:net';
 import { json, startTestBackend, type TestBackend } from '../helpers/backend.js';
-import { insertJob, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
+import { insertJob, openTestDb, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
+import type { Runner } from '../../src/app/runner/createRunner.js';
 
 const NS = 'metrics';
 let temporal: DevServer;
@@ -60,7 +63,7 @@ function total(text: string, name: string): number {
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
-void test(`/metrics counts a mixed run as the rows record it, and /readyz turns 503 naming the database once the database stops answering while /healthz stays 200; the SDK's worker metrics answer on their own port`, async () => {
+void test(`/metrics counts a mixed run as the rows record it, and /readyz turns 503 naming the database once the database stops answering, then the bridge reconnecting, while /healthz stays 200; the SDK's worker metrics answer on their own port`, async () => {
   const config = testConfig(temporal, backend.url);
   const runner = await startRunner({
     config,
@@ -123,14 +126,71 @@ void test(`/metrics counts a mixed run as the rows record it, and /readyz turns 
     const notReady = await fetch(`${url}/readyz`);
     assert.equal(notReady.status, 503);
     const body = (await notReady.json()) as { failures: { check: string; reason: string }[] };
-    assert.deepEqual(
-      body.failures.map((f) => f.check),
-      ['database'],
-      JSON.stringify(body),
-    );
+    // The bridge's own health check may already have noticed too (it probes every 500 ms here).
+    assert.equal(body.failures[0]?.check, 'database', JSON.stringify(body));
+    assert.ok(body.failures.slice(1).every((f) => f.check === 'bridge'), JSON.stringify(body));
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    const bridgeDown = await waitFor(
+      '/readyz to name the bridge reconnecting its live subscriptions',
+      async () => {
+        const answer = (await (await fetch(`${url}/readyz`)).json()) as { failures: { check: string; reason: string }[] };
+        return answer.failures.find((f) => f.check === 'bridge');
+      },
+      15_000,
+    );
+    assert.match(bridgeDown.reason, /live subscriptions lost since .*; reconnecting/);
   } finally {
     relay.answerAgain();
     await runner.stop();
+  }
+});
+
+void test('with the bridge and the workers in separate runners, the worker measures end to end, lateness and attempts of every job and the bridge only enqueues and pickup lag, so nothing is counted twice', async () => {
+  const { db } = await openTestDb();
+  const config = testConfig(temporal, backend.url);
+  const runners: Runner[] = [];
+  try {
+    const bridge = await startRunner({ db, config, mode: 'bridge', deploySchema: true, metrics: { port: 0 } });
+    runners.push(bridge);
+    const worker = await startRunner({ db, config, mode: 'worker', metrics: { port: 0 } });
+    runners.push(worker);
+    const DELAY_MS = 1_500;
+    const ids = [
+      await insertJob(db, { path: '/echo', payload: { n: 1 } }),
+      await insertJob(db, { path: '/echo', payload: { n: 2 } }),
+      await insertJob(db, { path: '/echo', payload: { n: 3 }, delay: DELAY_MS }),
+    ];
+    const rows = await Promise.all(ids.map((id) => waitForTerminal(worker, id, 30_000)));
+    assert.deepEqual(rows.map((r) => r.status), ['success', 'success', 'success']);
+
+    const scrape = async (runner: Runner) => (await fetch(`${runner.opsUrl!}/metrics`)).text();
+    // The outcome's event follows the row's write by a moment.
+    const workerText = await waitFor(
+      "the worker's end-to-end count to reach the jobs",
+      async () => {
+        const text = await scrape(worker);
+        return total(text, 'spooky_job_end_to_end_seconds_count') >= ids.length ? text : undefined;
+      },
+      5_000,
+    );
+    assert.equal(total(workerText, 'spooky_job_end_to_end_seconds_count'), ids.length, 'end to end, once per job');
+    assert.equal(total(workerText, 'spooky_job_delay_lateness_seconds_count'), ids.length, 'lateness, once per first attempt');
+    assert.equal(total(workerText, 'spooky_attempt_duration_seconds_count'), ids.length);
+    assert.equal(total(workerText, 'spooky_jobs_started_total'), ids.length);
+    assert.equal(total(workerText, 'spooky_jobs_succeeded_total'), ids.length);
+    // The delayed job's end to end includes its delay: the row's created_at reached the worker.
+    assert.ok(total(workerText, 'spooky_job_end_to_end_seconds_sum') >= DELAY_MS / 1000, workerText);
+    assert.equal(total(workerText, 'spooky_job_pickup_lag_seconds_count'), 0, 'pickup lag is the bridge’s');
+    assert.equal(total(workerText, 'spooky_jobs_enqueued_total'), 0, 'enqueued is the bridge’s');
+
+    const bridgeText = await scrape(bridge);
+    assert.equal(total(bridgeText, 'spooky_job_pickup_lag_seconds_count'), ids.length);
+    assert.equal(total(bridgeText, 'spooky_jobs_enqueued_total'), ids.length);
+    assert.equal(total(bridgeText, 'spooky_job_end_to_end_seconds_count'), 0, 'no end to end counted twice');
+    assert.equal(total(bridgeText, 'spooky_job_delay_lateness_seconds_count'), 0);
+    assert.equal(total(bridgeText, 'spooky_attempt_duration_seconds_count'), 0);
+  } finally {
+    for (const runner of runners.reverse()) await runner.stop();
+    await db.close();
   }
 });

@@ -100,6 +100,50 @@ void test('config schedules become Temporal Schedules at start; at the next star
   await assert.rejects(runner.schedules.delete('sync-adhoc'), { name: 'ScheduleNotFoundError', message: /schedules list/ });
 });
 
+/** Each sample of a gauge in Prometheus text, by its `schedule` label. */
+function scheduleSamples(text: string, name: string): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = new RegExp(`^${name}\\{schedule="([^"]*)"\\} (\\S+)$`).exec(line);
+    if (m) found.set(m[1]!, Number(m[2]));
+  }
+  return found;
+}
+
+void test("/metrics shows each of the deployment's schedules with its next run as Temporal computed it, in the future, and whether it is paused; a worker-only process shows none", async () => {
+  const db = await freshDb();
+  const config: ConfigObject = {
+    ...testConfig(temporal, backend.url),
+    schedules: [
+      { name: 'gauge-nightly', cron: '0 3 * * *', path: '/echo' },
+      { name: 'gauge-held', cron: '*/5 * * * *', path: '/echo', paused: true },
+    ],
+  };
+  const runner = await run({ db, config, deploySchema: true, mode: 'bridge', metrics: { port: 0, schedulesRefreshMs: 300 } });
+  const worker = await run({ db, config, mode: 'worker', metrics: { port: 0, schedulesRefreshMs: 300 } });
+  const scrape = async (r: Runner) => (await fetch(`${r.opsUrl!}/metrics`)).text();
+  const nextRuns = await waitFor(
+    'the next-run gauge of gauge-nightly',
+    async () => {
+      const found = scheduleSamples(await scrape(runner), 'spooky_schedule_next_run_timestamp_seconds');
+      return found.has('gauge-nightly') ? found : undefined;
+    },
+    10_000,
+  );
+  const described = await runner.client.schedule.getHandle('spooky:gauge-nightly').describe();
+  assert.equal(nextRuns.get('gauge-nightly'), described.info.nextActionTimes[0]!.getTime() / 1000, 'the next action Temporal describes');
+  assert.ok(nextRuns.get('gauge-nightly')! > Date.now() / 1000, 'in the future');
+  // Schedules of the other tests' deployments, in the same namespace, are theirs to report.
+  assert.deepEqual([...nextRuns.keys()].filter((name) => name !== 'gauge-held'), ['gauge-nightly']);
+  const paused = scheduleSamples(await scrape(runner), 'spooky_schedule_paused');
+  assert.deepEqual(Object.fromEntries(paused), { 'gauge-held': 1, 'gauge-nightly': 0 });
+
+  await runner.schedules.pause('gauge-nightly');
+  await waitFor('the paused gauge to follow a pause', async () => scheduleSamples(await scrape(runner), 'spooky_schedule_paused').get('gauge-nightly') === 1, 10_000);
+  const workerText = await scrape(worker);
+  assert.ok(!/^spooky_schedule_(next_run_timestamp_seconds|paused)\{/m.test(workerText), 'a worker-only process reports no schedule');
+});
+
 void test('the API refuses a schedule whose name differs from an existing one only in - and _, since their jobs would share row ids', async () => {
   const db = await freshDb();
   const config: ConfigObject = { ...testConfig(temporal, backend.url), schedules: [{ name: 'clash-report', cron: '0 3 * * *', path: '/echo' }] };

@@ -17,6 +17,7 @@ import { DEFAULT_QUEUE } from '../../core/taskQueues.js';
 import { SchedulesClient } from '../schedulesClient.js';
 import { syncSchedules } from '../../orchestration/schedules/syncSchedules.js';
 import { checkQueueName } from '../../core/enqueueOptions.js';
+import { CONFIG_DEFAULTS } from '../../config/schema.js';
 import { resolveConfig } from './resolveConfig.js';
 import { openConnections } from './openConnections.js';
 import { WorkerPool } from './workerPool.js';
@@ -106,6 +107,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
             events,
             logger,
             ...(mode !== 'bridge' ? { workers: { health: () => workerPool.health(), failed: () => failedWith } } : {}),
+            ...(mode !== 'worker' ? { schedules: { deployment: config.deployment ?? CONFIG_DEFAULTS.deployment }, bridge: () => bridge?.health() } : {}),
           },
           options.metrics,
         ).catch((error: unknown) => {

@@ -1,5 +1,9 @@
 // The job counters and histograms, fed by runner.events (no row read per event). Labels are
 // bounded: backend and table come from the config, path is the path's template.
+// Each measure is taken where its events are published, so bridge and workers may be separate
+// processes and a sum over processes counts each job once: enqueued and pickup lag by the
+// bridge (`started`); started, attempt duration, lateness and end to end by the worker that
+// ran the attempts (`processing` carries the row's times, read by its claim).
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { JobEvent, JobEvents } from '../../core/jobEvents.js';
 import { failureReason, OTHER_PATH_LABEL } from '../../core/metricLabels.js';
@@ -13,8 +17,10 @@ const SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
 interface Tracked {
   labels?: Labels;
+  /** This process started its workflow (so a later `invalid` is not a second pickup). */
+  enqueued?: boolean;
+  /** From this process's own `processing` event, never the bridge's `started`: see above. */
   createdAtMs?: number;
-  dueAtMs?: number;
   attemptStartedMs?: number;
 }
 
@@ -29,9 +35,9 @@ export function feedJobMetrics(events: JobEvents, registry: BackendRegistry, met
   const retried = counter('spooky_jobs_retried_total', 'Failed attempts that will be retried');
   const killed = counter('spooky_jobs_killed_total', 'Jobs killed or cancelled by an operator');
   const attemptDuration = histogram('spooky_attempt_duration_seconds', 'One attempt: claim to recorded outcome');
-  const endToEnd = histogram('spooky_job_end_to_end_seconds', 'Row written to terminal status (jobs picked up by this process)');
+  const endToEnd = histogram('spooky_job_end_to_end_seconds', 'Row written to terminal status (jobs whose last attempt ran in this process)');
   const pickupLag = histogram('spooky_job_pickup_lag_seconds', 'Row written to workflow started');
-  const lateness = histogram('spooky_job_delay_lateness_seconds', 'Due time to first attempt (jobs picked up by this process)');
+  const lateness = histogram('spooky_job_delay_lateness_seconds', 'Due time to first attempt (first attempts run in this process)');
 
   const tracked = new Map<string, Tracked>();
   const track = (jobId: string): Tracked => {
@@ -57,27 +63,29 @@ export function feedJobMetrics(events: JobEvents, registry: BackendRegistry, met
     switch (event.status) {
       case 'started':
         enqueued.inc(labels);
-        entry.createdAtMs = event.createdAtMs;
-        entry.dueAtMs = event.dueAtMs;
+        entry.enqueued = true;
         if (event.createdAtMs !== undefined) pickupLag.observe(labels, seconds(event.createdAtMs)!);
         return;
       case 'processing':
         entry.attemptStartedMs = t;
+        if (event.createdAtMs !== undefined) entry.createdAtMs = event.createdAtMs;
         if (event.attempt === 1) {
           started.inc(labels);
-          if (entry.dueAtMs !== undefined) lateness.observe(labels, seconds(entry.dueAtMs)!);
+          if (event.dueAtMs !== undefined) lateness.observe(labels, seconds(event.dueAtMs)!);
         }
         return;
       case 'pending':
         if (event.error) retried.inc(labels);
         observeAttempt();
+        // The next attempt's `processing` brings the row's times again, maybe to another worker.
+        if (!entry.enqueued) tracked.delete(event.jobId);
         return;
       case 'success':
         succeeded.inc(labels);
         return finish();
       case 'invalid':
       case 'failed': {
-        if (event.status === 'invalid' && event.error?.attempt === 0 && !entry.createdAtMs) enqueued.inc(labels);
+        if (event.status === 'invalid' && event.error?.attempt === 0 && !entry.enqueued) enqueued.inc(labels);
         const reason = failureReason(event.error?.code);
         failed.inc({ ...labels, reason });
         if (reason === 'killed' || reason === 'cancelled') killed.inc(labels);

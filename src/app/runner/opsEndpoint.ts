@@ -11,7 +11,9 @@ import type { JobEvents } from '../../core/jobEvents.js';
 import type { SlotHealth } from '../../orchestration/worker/slotWatch.js';
 import { feedJobMetrics } from './jobMetrics.js';
 import { feedBacklogMetrics } from './backlogMetrics.js';
+import { feedScheduleMetrics } from './scheduleMetrics.js';
 import { checkReadiness } from './readiness.js';
+import type { BridgeHealth } from '../../orchestration/bridge/bridge.js';
 
 export interface MetricsOptions {
   /** Port of /metrics, /healthz and /readyz; 0 picks a free one (see runner.opsUrl). */
@@ -20,6 +22,8 @@ export interface MetricsOptions {
   host?: string;
   /** How often the backlog gauges are re-read, ms (default 15 s). */
   backlogRefreshMs?: number;
+  /** How often the schedule gauges are re-read, ms (default 15 s). */
+  schedulesRefreshMs?: number;
 }
 
 export interface OpsSources {
@@ -31,6 +35,10 @@ export interface OpsSources {
   logger: Logger;
   /** Undefined in bridge mode. */
   workers?: { health: () => SlotHealth[]; failed: () => Error | undefined };
+  /** Set where the bridge runs (it reconciles the schedules): whose schedules to report. */
+  schedules?: { deployment: string };
+  /** Set where the bridge runs: its state (undefined until it exists), checked by /readyz. */
+  bridge?: () => BridgeHealth | undefined;
 }
 
 export interface OpsEndpoint {
@@ -54,11 +62,28 @@ export async function startOpsEndpoint(sources: OpsSources, options: MetricsOpti
     },
     metrics,
   );
+  const schedules = sources.schedules
+    ? feedScheduleMetrics(
+        {
+          client: sources.client,
+          deployment: sources.schedules.deployment,
+          logger: sources.logger,
+          ...(options.schedulesRefreshMs ? { refreshIntervalMs: options.schedulesRefreshMs } : {}),
+        },
+        metrics,
+      )
+    : undefined;
   let server: OpsServer;
   try {
     server = await startOpsServer(
       {
-        readiness: () => checkReadiness({ db: sources.db, client: sources.client, ...(sources.workers ? { workers: sources.workers } : {}) }),
+        readiness: () =>
+          checkReadiness({
+            db: sources.db,
+            client: sources.client,
+            ...(sources.workers ? { workers: sources.workers } : {}),
+            ...(sources.bridge ? { bridge: sources.bridge } : {}),
+          }),
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
       },
       { port: options.port, host: options.host ?? '127.0.0.1' },
@@ -66,6 +91,7 @@ export async function startOpsEndpoint(sources: OpsSources, options: MetricsOpti
   } catch (error) {
     stopJobs();
     backlog.stop();
+    schedules?.stop();
     throw error;
   }
   return {
@@ -74,6 +100,7 @@ export async function startOpsEndpoint(sources: OpsSources, options: MetricsOpti
     async close() {
       stopJobs();
       backlog.stop();
+      schedules?.stop();
       await server.close();
     },
   };

@@ -1,16 +1,20 @@
-// What /readyz checks: the database answers, Temporal answers, and (with workers) the workers
-// run and none has every slot held past its timeout. Each check has a short deadline.
+// What /readyz checks: the database answers, Temporal answers, (with workers) the workers
+// run and none has every slot held past its timeout, and (with the bridge) the bridge runs with
+// Temporal reachable and its live subscriptions open. Each check has a short deadline.
 import type { Surreal } from 'surrealdb';
 import type { Client } from '@temporalio/client';
 import type { Readiness } from '../../adapters/http/opsServer.js';
 import { probeTemporal, unavailableReason } from '../../adapters/temporal/temporalUnavailable.js';
 import type { SlotHealth } from '../../orchestration/worker/slotWatch.js';
+import type { BridgeHealth } from '../../orchestration/bridge/bridge.js';
 
 export interface ReadinessSources {
   db: () => Surreal;
   client: Client;
   /** Undefined in bridge mode (no workers to check). */
   workers?: { health: () => SlotHealth[]; failed: () => Error | undefined };
+  /** Undefined in worker mode (no bridge to check); returns undefined until the bridge exists. */
+  bridge?: () => BridgeHealth | undefined;
   timeoutMs?: number;
 }
 
@@ -35,7 +39,22 @@ export async function checkReadiness(sources: ReadinessSources): Promise<Readine
       });
     }
   }
+  if (sources.bridge) failures.push(...bridgeFailures(sources.bridge()));
   return { ready: failures.length === 0, failures };
+}
+
+function bridgeFailures(health: BridgeHealth | undefined): Readiness['failures'] {
+  const since = (ms: number) => new Date(ms).toISOString();
+  if (!health || health.state === 'starting') return [{ check: 'bridge', reason: 'the bridge is not running yet' }];
+  if (health.state === 'stopped') return [{ check: 'bridge', reason: 'the bridge stopped: no job is started' }];
+  const failures: Readiness['failures'] = [];
+  if (health.temporalDownSinceMs !== undefined) {
+    failures.push({ check: 'bridge', reason: `Temporal unreachable since ${since(health.temporalDownSinceMs)}: new jobs wait in their tables` });
+  }
+  if (health.reconnectingSinceMs !== undefined) {
+    failures.push({ check: 'bridge', reason: `live subscriptions lost since ${since(health.reconnectingSinceMs)}; reconnecting to SurrealDB` });
+  }
+  return failures;
 }
 
 /** Undefined when the promise resolves in time, else why not. */

@@ -8,7 +8,7 @@ import type { BackendConfig, JobErrorEntry } from '../../core/interfaces.js';
 import type { TableShape } from '../../adapters/db/tableShape.js';
 import type { JobEvents } from '../../core/jobEvents.js';
 import type { AttemptKey } from '../../adapters/sql/attemptKey.js';
-import { claimJob } from '../../adapters/sql/claimJob.js';
+import { claimJobRow } from '../../adapters/sql/claimJob.js';
 import { completeJob } from '../../adapters/sql/completeJob.js';
 import { scheduleRetry } from '../../adapters/sql/scheduleRetry.js';
 import { failJob } from '../../adapters/sql/failJob.js';
@@ -50,10 +50,10 @@ export function runAttempt(deps: AttemptDeps, input: AttemptInput): Promise<Atte
       checkpoint = { run: input.run, attempt: input.attempt, decision: kept };
       return await shieldFromCancellation(() => recordDecision(deps, shape, key, input, kept));
     }
-    if (!(await claimJob(deps.db(), shape, { key, assignee: deps.identity }))) {
-      return await repeatOrFence(deps, key, input);
-    }
-    deps.events.publish({ jobId: input.jobId, status: 'processing', attempt: input.attempt, ...jobPlace(input) });
+    const claimed = await claimJobRow(deps.db(), shape, { key, assignee: deps.identity });
+    if (!claimed) return await repeatOrFence(deps, key, input);
+    // The row's times ride on the event, so a worker-only process measures end to end and lateness itself.
+    deps.events.publish({ jobId: input.jobId, status: 'processing', attempt: input.attempt, ...jobPlace(input), ...claimed });
 
     const call = await deps.call(deps.backends.get(input.backend), {
       jobId: input.jobId,

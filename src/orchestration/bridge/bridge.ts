@@ -17,6 +17,16 @@ import { LiveOverflow } from './liveOverflow.js';
 
 export type { BridgeOptions } from './bridgeOptions.js';
 
+/** What the bridge is doing, as state only (no I/O), for readiness. */
+export interface BridgeHealth {
+  /** `starting` until its live subscriptions are open; `stopped` after stop() (or a failed worker stopped it). */
+  state: 'starting' | 'running' | 'stopped';
+  /** Set while its outage detector holds Temporal unreachable: no workflow starts. */
+  temporalDownSinceMs?: number;
+  /** Set while its live subscriptions are lost and being reopened: new rows wait for the catch-up. */
+  reconnectingSinceMs?: number;
+}
+
 export class JobBridge {
   readonly #limit;
   readonly #stop = new AbortController();
@@ -25,6 +35,7 @@ export class JobBridge {
   readonly #supervisor: ConnectionSupervisor;
   readonly #outage: TemporalOutage;
   readonly #overflow: LiveOverflow;
+  #subscribed = false;
 
   constructor(options: BridgeOptions) {
     const o = withBridgeDefaults(options);
@@ -56,6 +67,7 @@ export class JobBridge {
 
   async start(): Promise<void> {
     await this.#live.subscribeAll();
+    this.#subscribed = true;
     await this.catchUp();
     this.#supervisor.start();
   }
@@ -69,6 +81,17 @@ export class JobBridge {
     await this.#overflow.idle();
     await this.#catchUp.idle();
     while (this.#limit.activeCount + this.#limit.pendingCount > 0) await delay(20);
+  }
+
+  health(): BridgeHealth {
+    const state = this.#stop.signal.aborted ? 'stopped' : this.#subscribed ? 'running' : 'starting';
+    const temporalDownSinceMs = this.#outage.downSinceMs;
+    const reconnectingSinceMs = this.#supervisor.reconnectingSinceMs;
+    return {
+      state,
+      ...(temporalDownSinceMs !== undefined ? { temporalDownSinceMs } : {}),
+      ...(reconnectingSinceMs !== undefined ? { reconnectingSinceMs } : {}),
+    };
   }
 
   /** Starts a workflow for every pending row and cancels runs whose kill was requested. Single-flight. */

@@ -24,6 +24,7 @@ export class ConnectionSupervisor {
   readonly #o: ConnectionSupervisorOptions;
   readonly #timers: NodeJS.Timeout[] = [];
   #recovering: Promise<void> | undefined;
+  #recoveringSinceMs: number | undefined;
   #unlistenConnected: (() => void) | undefined;
 
   constructor(ctx: BridgeContext, options: ConnectionSupervisorOptions) {
@@ -48,9 +49,15 @@ export class ConnectionSupervisor {
     await this.#recovering?.catch(() => undefined);
   }
 
+  /** Since when (epoch ms) the live subscriptions are down and being reopened; undefined while they run. */
+  get reconnectingSinceMs(): number | undefined {
+    return this.#recovering ? this.#recoveringSinceMs : undefined;
+  }
+
   /** Reopen (with backoff) until healthy, resubscribe, catch up. Single-flight. */
   recover(): Promise<void> {
     const { connection, logger, shapes } = this.#ctx;
+    if (!this.#recovering) this.#recoveringSinceMs = Date.now();
     this.#recovering ??= (async () => {
       let wait = this.#o.reconnectBaseDelayMs;
       logger.warn('SurrealDB connection lost; reconnecting');

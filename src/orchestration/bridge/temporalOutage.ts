@@ -33,6 +33,11 @@ export class TemporalOutage {
     return this.#since !== undefined;
   }
 
+  /** When Temporal was declared unreachable (epoch ms), while it is. */
+  get downSinceMs(): number | undefined {
+    return this.#since;
+  }
+
   /**
    * Takes an error from a Temporal call; true when it looks like an outage (handled here, so the
    * caller logs nothing), false otherwise. A timeout can also mean a slow server: one probe
