@@ -3,32 +3,38 @@
 // traced into the same exporter, starts the workflow in the row's trace; the backend reads the
 // `traceparent` it receives and makes its handler span from it, as a traced backend would.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { context as otelContext, propagation, ROOT_CONTEXT, SpanKind, trace, type Tracer } from '@opentelemetry/api';
+import { context as otelContext, defaultTextMapGetter, ROOT_CONTEXT, SpanKind, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { DevServer } from '../../src/adapters/temporal/devServer.js';
 import { getWorkflowBundle } from '../../src/orchestration/worker/workflowBundle.js';
 import { json, startTestBackend, type Handler, type TestBackend } from '../helpers/backend.js';
-import { openTestDb, startRunner, startTemporal, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
+import { openTestDb, startRunner, startTemporal, TEST_SPEC, TEST_TOKEN, testConfig, waitFor, waitForTerminal } from '../helpers/harness.js';
+import { ROOT } from '../helpers/runProcess.js';
+import { startSurrealRelay } from '../../chaos/surrealRelay.js';
 
 let temporal: DevServer;
 let backend: TestBackend;
 const exported = new InMemorySpanExporter();
 let appTracer: Tracer;
+const w3c = new W3CTraceContextPropagator();
 
 before(async () => {
-  // The app's own SDK, registered globally as an app does.
+  // The app's own SDK, registered globally as an app does (no global propagator: the runner
+  // must not depend on the app's).
   otelContext.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const appProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exported)] });
   trace.setGlobalTracerProvider(appProvider);
   appTracer = trace.getTracer('the-app');
   [temporal, backend] = await Promise.all([startTemporal(), startTestBackend()]);
   // The backend's handler span, from the traceparent it received.
   const handle = (status: (attempt: number) => number): Handler => (req, res) => {
-    if (req.headers['traceparent']) appTracer.startSpan('backend handler', { kind: SpanKind.SERVER }, propagation.extract(ROOT_CONTEXT, req.headers)).end();
+    if (req.headers['traceparent']) appTracer.startSpan('backend handler', { kind: SpanKind.SERVER }, w3c.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter)).end();
     json(res, status(req.attempt), {});
   };
   backend.route('/flaky', handle((attempt) => (attempt === 1 ? 503 : 200)));
@@ -176,5 +182,75 @@ void test('with tracing off the runner makes no span and sends no traceparent, e
     );
   } finally {
     await runner.stop();
+  }
+});
+
+/** An OTLP/HTTP collector on 127.0.0.1: keeps every span it receives (OTLP JSON). */
+async function startCollector(): Promise<{ url: string; spans: { name: string; traceId: string; service: string }[]; close: () => Promise<void> }> {
+  const spans: { name: string; traceId: string; service: string }[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      type Otlp = { resourceSpans?: { resource?: { attributes?: { key: string; value: { stringValue?: string } }[] }; scopeSpans?: { spans?: { name: string; traceId: string }[] }[] }[] };
+      const parsed = JSON.parse(body) as Otlp;
+      for (const resource of parsed.resourceSpans ?? []) {
+        const service = resource.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
+        for (const scope of resource.scopeSpans ?? []) for (const span of scope.spans ?? []) spans.push({ name: span.name, traceId: span.traceId, service });
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, spans, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+void test('`start` with OTEL_EXPORTER_OTLP_ENDPOINT sends the job’s spans over OTLP to a collector, in the trace of the row’s traceparent', async () => {
+  const collector = await startCollector();
+  const relay = await startSurrealRelay({ url: 'mem://', namespace: 'otlp', database: 'otlp' });
+  const env = {
+    ...process.env,
+    SPKY_JOB_CONFIG: JSON.stringify([{ name: 'api', table: 'job', base_url: backend.url, auth_token: TEST_TOKEN, spec: TEST_SPEC }]),
+    SURREAL_URL: relay.url,
+    SURREAL_NS: 'otlp',
+    SURREAL_DB: 'otlp',
+    TEMPORAL_ADDRESS: temporal.address,
+    SPKY_METRICS_PORT: '0',
+    SPKY_SDK_METRICS_PORT: '0',
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+    OTEL_SERVICE_NAME: 'jobs-runner',
+    LOG_LEVEL: 'info',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'start', '--deploy-schema'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await waitFor('the runner process to start', () => output.includes('runner started'), 60_000).catch((error: Error) => {
+      throw new Error(`${error.message}; its output:\n${output.slice(-3_000)}`);
+    });
+    assert.match(output, /tracing on/);
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const [rows] = await relay.db.query<[{ id: unknown }[]]>(
+      `CREATE job CONTENT { path: '/echo', payload: '{}', max_retries: 0, retry_strategy: 'linear', status: 'pending', traceparent: $traceparent } RETURN id`,
+      { traceparent },
+    );
+    const jobId = String(rows[0]!.id);
+    await waitFor('the backend to be called', () => backend.requestsFor(jobId).length === 1, 30_000);
+    // Batched: sent within the processor's 5 s delay.
+    const names = await waitFor('the spans at the collector', () => {
+      const ours = collector.spans.filter((s) => s.traceId === '4bf92f3577b34da6a3ce929d0e0e4736');
+      const names = new Set(ours.map((s) => s.name));
+      return ['StartWorkflow:runJob', 'RunWorkflow:runJob', 'attempt 1', 'RunActivity:runAttempt', 'POST /echo'].every((n) => names.has(n)) ? names : undefined;
+    }, 30_000).catch((error: Error) => {
+      throw new Error(`${error.message}; received: ${collector.spans.map((s) => `${s.name}(${s.traceId.slice(0, 6)})`).join(', ')}`);
+    });
+    assert.ok(names.size >= 5);
+    assert.ok(collector.spans.every((s) => s.service === 'jobs-runner'), 'spans carry OTEL_SERVICE_NAME');
+  } finally {
+    child.kill('SIGKILL');
+    await relay.close();
+    await collector.close();
   }
 });

@@ -1,8 +1,9 @@
 // The runner's own tracer provider: where its spans (the bridge's starts, the workflows', the
 // attempts' and the HTTP calls') go. It is not registered as the global provider, so an app that
-// embeds the runner keeps its own; only a context manager is installed when none is (the spans
-// of an activity must be active across its awaits for the HTTP call to see them).
-import { context as otelContext, type Tracer } from '@opentelemetry/api';
+// embeds the runner keeps its own; only a context manager and a propagator are installed when
+// the app has none (see installContextPlumbing).
+import { context as otelContext, propagation, type Tracer } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -30,7 +31,7 @@ export const TRACER_NAME = 'spooky-temporal';
 export function createRunnerTracing(options: TracingOptions | undefined): RunnerTracing | undefined {
   const spanProcessor = options?.spanProcessor ?? (options?.spanExporter ? new BatchSpanProcessor(options.spanExporter) : undefined);
   if (!spanProcessor) return undefined;
-  installContextManager();
+  installContextPlumbing();
   const resource = new Resource({ 'service.name': options?.serviceName ?? TRACER_NAME });
   const provider = new BasicTracerProvider({ resource, spanProcessors: [spanProcessor] });
   return {
@@ -42,10 +43,15 @@ export function createRunnerTracing(options: TracingOptions | undefined): Runner
 }
 
 let installed = false;
-function installContextManager(): void {
+/**
+ * Temporal's interceptors carry the context in headers through the global propagator and
+ * keep spans active through the global context manager: install W3C's and AsyncLocalStorage's
+ * unless the app registered its own (each call below is then refused, and the app's serve).
+ */
+function installContextPlumbing(): void {
   if (installed) return;
   installed = true;
   const manager = new AsyncLocalStorageContextManager();
-  // False when the app registered one already (its SDK's): that one serves us as well.
   if (!otelContext.setGlobalContextManager(manager.enable())) manager.disable();
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
 }

@@ -9,6 +9,7 @@ import { loadConfig } from '../../config/loadConfig.js';
 import { freePort, startDevServer, type DevServer } from '../../adapters/temporal/devServer.js';
 import { JOB_SEARCH_ATTRIBUTES } from '../../core/searchAttributes.js';
 import { createRunner, type Runner } from '../runner/createRunner.js';
+import { tracingFromEnv } from '../../adapters/tracing/tracingFromEnv.js';
 import { silentLogger } from '../../adapters/logger.js';
 import { startExampleBackend, type ExampleBackend } from './exampleBackend.js';
 import type { JobEvent } from '../../core/jobEvents.js';
@@ -83,12 +84,15 @@ export async function runDev(options: DevOptions = {}): Promise<DevInstance> {
     stack.push(async () => void (await engine.db.close()));
 
     const metricsPort = options.metricsPort ?? 9464;
+    // Traces only when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT), as for `start`.
+    const tracing = tracingFromEnv();
     const runner = await createRunner({
       config,
       db: engine.db,
       logger: options.logger ?? silentLogger(),
       deploySchema: true,
       ...(metricsPort ? { metrics: { port: metricsPort, host: '127.0.0.1' } } : {}),
+      ...(tracing ? { tracing } : {}),
     });
     runner.events.on('job', (event) => print(describeEvent(event)));
     await runner.start();

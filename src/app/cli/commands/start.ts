@@ -21,7 +21,8 @@ export function registerStartCommand(program: Command): void {
       .option('--connect-attempts <n>', 'tries to reach SurrealDB and Temporal before giving up', intArg('the number of tries', 1, 100), 5)
       .addOption(new Option('--metrics-port <port>', 'port of /metrics, /healthz and /readyz (0 = off)').env('SPKY_METRICS_PORT').argParser(portArg).default(9464))
       .addOption(new Option('--metrics-host <host>', 'interface of the metrics port').env('SPKY_METRICS_HOST').default('0.0.0.0'))
-      .addOption(new Option('--sdk-metrics-port <port>', "port of the Temporal SDK's worker metrics (Prometheus, /metrics; 0 = off)").env('SPKY_SDK_METRICS_PORT').argParser(portArg).default(9465)),
+      .addOption(new Option('--sdk-metrics-port <port>', "port of the Temporal SDK's worker metrics (Prometheus, /metrics; 0 = off)").env('SPKY_SDK_METRICS_PORT').argParser(portArg).default(9465))
+      .option('--otlp-endpoint <url>', 'send traces over OTLP/HTTP to this URL, e.g. http://collector:4318/v1/traces (default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces; off when neither is set)'),
   )
     .addHelpText(
       'after',

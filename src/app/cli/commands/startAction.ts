@@ -1,6 +1,7 @@
 // `start`'s work, loaded only when `start` runs.
 import { loadConfig } from '../../../config/loadConfig.js';
 import { createRunner, type Runner, type RunnerMode } from '../../runner/createRunner.js';
+import { tracingFromEnv } from '../../../adapters/tracing/tracingFromEnv.js';
 import { createLogger } from '../../../adapters/logger.js';
 import { configSecrets } from '../../../config/configSecrets.js';
 import { UnreachableError, WorkerFailedError } from '../../../core/errors.js';
@@ -26,6 +27,8 @@ export interface StartOptions extends ConnectionOptions {
   metricsHost: string;
   /** The Temporal SDK's own Prometheus exporter; 0 = off. */
   sdkMetricsPort: number;
+  /** OTLP/HTTP traces URL; else from OTEL_* variables; else tracing is off. */
+  otlpEndpoint?: string;
 }
 
 export async function runStart(opts: StartOptions): Promise<void> {
@@ -36,6 +39,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
 
   // Before the first connection: the SDK's runtime is installed once per process.
   if (opts.sdkMetricsPort) exportSdkMetrics(`${opts.metricsHost.includes(':') ? `[${opts.metricsHost}]` : opts.metricsHost}:${opts.sdkMetricsPort}`);
+  const tracing = tracingFromEnv(process.env, opts.otlpEndpoint);
   const { runner, temporal } = await withRetries(
     async () => {
       const temporal = await connectTemporalClient(config.temporal);
@@ -51,6 +55,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
           bridge: { reconcileIntervalMs: opts.reconcileInterval },
           ...(opts.metricsPort ? { metrics: { port: opts.metricsPort, host: opts.metricsHost } } : {}),
           ...(opts.identity ? { identity: opts.identity } : {}),
+          ...(tracing ? { tracing } : {}),
           queues: opts.queues ?? (process.env.SPKY_QUEUES ? queueList(process.env.SPKY_QUEUES) : undefined),
         });
         await runner.start();
@@ -74,6 +79,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
     },
   );
 
+  if (tracing) logger.info('tracing on: spans are sent over OTLP (each job in the trace its row was enqueued in)');
   if (runner.opsUrl) logger.info({ url: runner.opsUrl }, `metrics and health at ${runner.opsUrl}/metrics, /healthz, /readyz`);
   const sdkProblem = sdkMetricsProblem();
   if (sdkProblem) logger.error(`the Temporal SDK's metrics exporter did not start (${sdkProblem}): set --sdk-metrics-port to a free port, or 0`);
