@@ -8,7 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { getWorkflowBundle } from '../../src/orchestration/worker/workflowBundle.js';
+import { workerTracing } from '../../src/adapters/temporal/tracingInterceptors.js';
+import { createRunnerTracing } from '../../src/adapters/tracing/runnerTracing.js';
 
 const DIR = new URL('../fixtures/histories/', import.meta.url);
 const FIXTURES = readdirSync(DIR).filter((name) => name.endsWith('.json')).sort();
@@ -66,20 +69,25 @@ void test('every workflow of the bundle and every path of runJob has a recorded 
   }
 });
 
-void test('every recorded history (runJob, runScheduledJob, pruneOldJobs, v1 jobWorkflow) replays against the current bundle', async (t) => {
-  assert.ok(FIXTURES.length >= 17, `fixtures: ${FIXTURES.join(', ')}`);
-  const workflowBundle = await getWorkflowBundle();
-  // One replay worker for all of them; each result is named by its fixture file.
-  const replays = Worker.runReplayHistories(
-    { workflowBundle, replayName: 'fixtures' },
-    FIXTURES.map((file) => ({ workflowId: file, history: load(file) })),
-  );
-  const replayed: string[] = [];
-  for await (const { workflowId: file, error } of replays) {
-    replayed.push(file);
-    await t.test(file, () => {
-      if (error) throw new Error(`${file} does not replay against the current workflow code: ${error.message}`, { cause: error });
-    });
-  }
-  assert.deepEqual(replayed, FIXTURES);
-});
+for (const traced of [false, true]) {
+  // Traced: tracing turned on while runs recorded without it are in flight.
+  const which = traced ? 'the traced bundle (tracing turned on mid-run)' : 'the current bundle';
+  void test(`every recorded history (runJob, runScheduledJob, pruneOldJobs, v1 jobWorkflow) replays against ${which}`, async (t) => {
+    assert.ok(FIXTURES.length >= 17, `fixtures: ${FIXTURES.join(', ')}`);
+    const workflowBundle = await getWorkflowBundle({ traced });
+    const sinks = traced ? workerTracing(createRunnerTracing({ spanExporter: new InMemorySpanExporter() })!).sinks : undefined;
+    // One replay worker for all of them; each result is named by its fixture file.
+    const replays = Worker.runReplayHistories(
+      { workflowBundle, replayName: traced ? 'fixtures-traced' : 'fixtures', ...(sinks ? { sinks } : {}) },
+      FIXTURES.map((file) => ({ workflowId: file, history: load(file) })),
+    );
+    const replayed: string[] = [];
+    for await (const { workflowId: file, error } of replays) {
+      replayed.push(file);
+      await t.test(file, () => {
+        if (error) throw new Error(`${file} does not replay against ${which}: ${error.message}`, { cause: error });
+      });
+    }
+    assert.deepEqual(replayed, FIXTURES);
+  });
+}
