@@ -127,7 +127,7 @@ void test('the backend receives a traceparent in the enqueue span’s trace, and
   }
 });
 
-void test('a delayed job’s wait is a span of its workflow, and a row written by the app with its own traceparent is started in that trace', async () => {
+void test('a delayed job’s wait is a span of its workflow, a row written by the app with its own traceparent is started in that trace, and a retry runs in the retry’s trace', async () => {
   const { db } = await openTestDb();
   const runner = await startRunner({ config: testConfig(temporal, backend.url), db, deploySchema: true, ...(await traced()) });
   try {
@@ -154,6 +154,16 @@ void test('a delayed job’s wait is a span of its workflow, and a row written b
     assert.equal(parentOf(delay), run.spanContext().spanId);
     assert.ok(hrMs(delay.endTime) - hrMs(delay.startTime) >= 1_000, `the delay span covers the 1.5 s delay (${hrMs(delay.endTime) - hrMs(delay.startTime)} ms)`);
     assert.ok(hrMs(attempt.startTime) >= hrMs(delay.endTime) - 1, 'the attempt starts after the delay');
+
+    // A retry runs in the retry's trace: the operator's span, then `retry job`, then the new run.
+    const retried = await appTracer.startActiveSpan('operator retry', async (span) => {
+      await runner.jobs.retry(jobId);
+      span.end();
+      return span.spanContext().traceId;
+    });
+    await waitFor('the retried run to call the backend', () => backend.requestsFor(jobId).length === 2, 30_000);
+    assert.equal(traceId(backend.requestsFor(jobId)[1]!.headers['traceparent'] as string), retried);
+    assert.equal(traceId((await runner.jobs.get(jobId))!.traceparent), retried, 'the row now holds the retry’s trace');
   } finally {
     await runner.stop();
   }

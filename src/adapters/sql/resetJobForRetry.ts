@@ -4,8 +4,10 @@ import type { TableShape } from '../db/tableShape.js';
 import { toRecordId } from '../db/recordId.js';
 import { setClause } from './setClause.js';
 
-export async function resetJobForRetry(db: Surreal, shape: TableShape, jobId: string): Promise<unknown | undefined> {
+export async function resetJobForRetry(db: Surreal, shape: TableShape, jobId: string, traceparent?: string): Promise<unknown | undefined> {
   const set = setClause(shape, {
+    // The retry's trace replaces the first enqueue's (kept when the caller is not traced).
+    ...(traceparent ? { traceparent: '$traceparent' } : {}),
     status: "'pending'",
     retries: '0',
     errors: '[]',
@@ -17,7 +19,7 @@ export async function resetJobForRetry(db: Surreal, shape: TableShape, jobId: st
   });
   const [rows] = await db.query<[unknown[]]>(
     `UPDATE $id SET ${set} WHERE status IN ['failed', 'success'] RETURN AFTER`,
-    { id: toRecordId(jobId) },
+    { id: toRecordId(jobId), traceparent },
   );
   return rows?.[0];
 }

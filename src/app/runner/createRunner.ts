@@ -44,7 +44,9 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
   const { connection, client: temporalClient } = connections;
   const shapes = new TableShapes(() => connection.db);
   const events = new JobEvents();
-  const jobs = new JobsClient({ db: () => connection.db, client: temporalClient, registry, shapes, events });
+  // Traced, its retries start their run in the retry's trace (as the bridge does for new rows).
+  const startingClient = tracing ? tracedClient(temporalClient, tracing) : temporalClient;
+  const jobs = new JobsClient({ db: () => connection.db, client: startingClient, registry, shapes, events });
   events.configure({
     readRow: (jobId) => jobs.get(jobId),
     onListenerError: (error, event) => logger.warn({ err: error, event }, 'a job event listener threw; the runner goes on'),
@@ -129,8 +131,7 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
         await syncSchedules(temporalClient, config, registry, logger);
       }
       if (mode !== 'worker') {
-        const client = tracing ? tracedClient(temporalClient, tracing) : temporalClient;
-        bridge = new JobBridge({ connection, client, registry, shapes, logger, events, ...options.bridge });
+        bridge = new JobBridge({ connection, client: startingClient, registry, shapes, logger, events, ...options.bridge });
         await bridge.start();
       }
       logRunnerStarted(logger, config, registry, mode, queues);
