@@ -10,6 +10,7 @@ export function printTable(results: BenchResults, environmentName: 'dev' | 'stac
   const table: [string, string, string][] = [
     ['throughput, burst (1 process)', `${r.throughput_jobs_per_s} jobs/s; floor ${r.floor_workflows_per_s} workflows/s; ratio ${r.throughput_ratio}`, 'ratio ≥ 0.9'],
     ['runner CPU', `${r.cpu_s_per_1000_jobs} s per 1,000 jobs`, ''],
+    ['tracing on (OTLP)', `${r.traced_jobs_per_s} jobs/s (${r.tracing_throughput_ratio} of untraced), ${r.traced_cpu_s_per_1000_jobs} CPU s per 1,000; ${r.traced_spans_per_job} spans per job`, ''],
     ['two runner processes', `${r.two_runners_jobs_per_s} jobs/s, ${r.two_runners_cpu_s_per_1000_jobs} CPU s per 1,000; jobs run twice: ${r.jobs_run_twice}`, '0 run twice'],
     ['pickup (10 jobs/s)', `p50 ${r.pickup_p50_ms} ms, p95 ${r.pickup_p95_ms}, p99 ${r.pickup_p99_ms}, max ${r.pickup_max_ms}`, 'p50 ≤ 10, p99 ≤ 50'],
     ['end to end (one at a time)', `p50 ${r.e2e_p50_ms} ms, p95 ${r.e2e_p95_ms}, p99 ${r.e2e_p99_ms}; floor p50 ${r.floor_e2e_p50_ms}; overhead ${r.latency_overhead_ms} ms`, 'overhead ≤ 15'],

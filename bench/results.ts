@@ -12,6 +12,8 @@ export interface BenchMeasures {
   waiting: number;
   /** Bursts through one runner process, then two. */
   one: BurstResult;
+  /** The same burst through one process with tracing on; spans the sink received. */
+  traced: BurstResult & { spans: number };
   two: BurstResult;
   floor: { oneAtATime: number[]; perSecond: number };
   floorStartsPerSecond: number;
@@ -40,6 +42,10 @@ export function benchResults(m: BenchMeasures) {
     floor_workflows_per_s: round(floor.perSecond),
     throughput_ratio: round(one.perSecond / floor.perSecond, 2),
     cpu_s_per_1000_jobs: round(one.cpuSecondsPer1000, 2),
+    traced_jobs_per_s: round(m.traced.perSecond),
+    traced_cpu_s_per_1000_jobs: round(m.traced.cpuSecondsPer1000, 2),
+    tracing_throughput_ratio: round(m.traced.perSecond / one.perSecond, 2),
+    traced_spans_per_job: round(m.traced.spans / m.burst, 1),
     two_runners_jobs_per_s: round(two.perSecond),
     two_runners_cpu_s_per_1000_jobs: round(two.cpuSecondsPer1000, 2),
     jobs_run_twice: runTwice,

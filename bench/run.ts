@@ -20,6 +20,7 @@ import { measureFloor, measureFloorStartRate, startFloorWorker } from './floor.j
 import { measureEndToEnd, measureKill, measurePickup, startInProcessRunner } from './inProcessLatency.js';
 import { jobRows } from './jobRows.js';
 import { burstThrough } from './processThroughput.js';
+import { startOtlpSink } from './otlpSink.js';
 import { printTable, writeResultFiles } from './report.js';
 import { benchResults, type BenchMeasures } from './results.js';
 import { measureTimers } from './timerAccuracy.js';
@@ -69,6 +70,11 @@ await inProcess.runner.stop();
 // ---- Throughput: one runner process, then two ----
 log(`3. burst of ${BURST} jobs through one runner process`);
 const one = await burstThrough(1, BURST, processEnv, rows, backend);
+log(`3b. the same burst, tracing on (spans over OTLP to a counting sink)`);
+const sink = await startOtlpSink();
+const traced = await burstThrough(1, BURST, { ...processEnv, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url }, rows, backend);
+const tracedSpans = sink.spans();
+await sink.close();
 log(`8. burst of ${BURST} jobs through two runner processes`);
 const two = await burstThrough(2, BURST, processEnv, rows, backend);
 
@@ -86,6 +92,7 @@ const measures: BenchMeasures = {
   burst: BURST,
   waiting: WAITING,
   one,
+  traced: { ...traced, spans: tracedSpans },
   two,
   floor,
   floorStartsPerSecond,
