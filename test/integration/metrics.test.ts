@@ -84,8 +84,11 @@ void test(`/metrics counts a mixed run as the rows record it, and /readyz turns 
       clientError: await insertJob(relay.db, { path: '/status/404' }),
       invalid: await insertJob(relay.db, { path: '/not-in-the-spec' }),
       killed: await insertJob(relay.db, { path: '/slow', payload: { ms: 20_000 } }),
+      killedWaiting: await insertJob(relay.db, { path: '/echo', payload: { n: 2 }, delay: 60_000 }),
     };
     await waitFor('the slow job to reach the backend', () => backend.requestsFor(jobs.killed).length > 0, 20_000);
+    await waitFor('every row picked up', async () => total(await (await fetch(`${url}/metrics`)).text(), 'spooky_jobs_enqueued_total') === 6, 20_000);
+    await runner.jobs.kill(jobs.killedWaiting, { waitMs: 10_000 });
     const inFlight = await (await fetch(`${url}/metrics`)).text();
     assert.equal(sample(inFlight, 'spooky_calls_in_flight', { backend: 'api' }) >= 1, true, 'the slow call is in flight');
     await runner.jobs.kill(jobs.killed, { waitMs: 10_000 });
@@ -101,17 +104,19 @@ void test(`/metrics counts a mixed run as the rows record it, and /readyz turns 
       const reason = failureReason(row.errors.at(-1)?.code);
       byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
     }
-    assert.deepEqual([...byReason.keys()].sort(), ['cancelled', 'http_4xx', 'invalid']);
+    assert.deepEqual([...byReason.keys()].sort(), ['cancelled', 'http_4xx', 'invalid', 'killed']);
     for (const [reason, n] of byReason) assert.equal(sample(text, 'spooky_jobs_failed_total', { reason }), n, `failed{reason="${reason}"}`);
     assert.equal(total(text, 'spooky_jobs_failed_total'), failedRows.length);
     assert.equal(total(text, 'spooky_jobs_retried_total'), 1, 'the one 503 was retried');
-    assert.equal(total(text, 'spooky_jobs_killed_total'), 1);
-    assert.equal(total(text, 'spooky_jobs_enqueued_total'), 5);
+    assert.equal(total(text, 'spooky_jobs_killed_total'), 2);
+    assert.equal(total(text, 'spooky_jobs_enqueued_total'), 6);
     // Path labels are the spec's templates, never the raw path.
     assert.equal(sample(text, 'spooky_jobs_failed_total', { path: '/status/{code}', reason: 'http_4xx', backend: 'api', table: 'job' }), 1);
     assert.ok(!text.includes('/status/404'), 'a raw path never becomes a label');
     assert.equal(sample(text, 'spooky_attempt_duration_seconds_count', { path: '/echo' }), 1);
     assert.equal(sample(text, 'spooky_job_end_to_end_seconds_count', { path: '/flaky' }), 1);
+    // The job killed in its delay ran no attempt: its end to end comes from the pickup's row time.
+    assert.equal(sample(text, 'spooky_job_end_to_end_seconds_count', { path: '/echo' }), 2);
     assert.ok(total(text, 'spooky_job_pickup_lag_seconds_count') >= 4);
     await waitFor(
       'the backlog gauge to show no pending row',

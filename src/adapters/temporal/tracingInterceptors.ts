@@ -1,7 +1,6 @@
 // Temporal's OpenTelemetry interceptors, wired to the runner's tracer: the bridge's client puts
 // the row's trace into the workflow's headers, the workflow's spans (run, attempts, waits) leave
 // the sandbox through a sink, and each activity runs inside a span that is the workflow's child.
-import { createRequire } from 'node:module';
 import { Client } from '@temporalio/client';
 import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
 import {
@@ -11,18 +10,6 @@ import {
   OpenTelemetryWorkflowClientInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
 import type { RunnerTracing } from '../tracing/runnerTracing.js';
-
-/** The module the workflow bundle loads to trace workflows (see getWorkflowBundle({ traced: true })). */
-export function workflowTracingModule(): string {
-  return createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
-}
-
-/** Found in a bundle's code when it carries the workflow tracing interceptors. */
-const TRACED_BUNDLE_MARK = 'OpenTelemetryInboundInterceptor';
-
-export function bundleTracesWorkflows(bundle: { code: string }): boolean {
-  return bundle.code.includes(TRACED_BUNDLE_MARK);
-}
 
 /** A client on the same connection whose workflow starts carry the active trace in their headers. */
 export function tracedClient(client: Client, tracing: RunnerTracing): Client {

@@ -3,7 +3,7 @@
 // the row stores, so the job's workflow, attempts and HTTP calls join the app's trace.
 // Without an SDK in the app, this is OpenTelemetry's no-op: no span, and no traceparent.
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { TRACER_NAME } from './runnerTracing.js';
+import { TRACER_NAME } from '../../core/traceparent.js';
 
 export async function inEnqueueSpan<T>(name: string, attributes: Record<string, string | number>, enqueue: () => Promise<T>): Promise<T> {
   return trace.getTracer(TRACER_NAME).startActiveSpan(name, { kind: SpanKind.PRODUCER, attributes }, async (span) => {

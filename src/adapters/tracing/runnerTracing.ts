@@ -6,6 +6,7 @@ import { context as otelContext, propagation, type Tracer } from '@opentelemetry
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { Resource } from '@opentelemetry/resources';
+import { TRACER_NAME } from '../../core/traceparent.js';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 export interface TracingOptions {
@@ -25,7 +26,6 @@ export interface RunnerTracing {
   flush(): Promise<void>;
 }
 
-export const TRACER_NAME = 'spooky-temporal';
 
 /** Undefined (tracing off: no interceptor, no span, no header) unless an exporter or processor is given. */
 export function createRunnerTracing(options: TracingOptions | undefined): RunnerTracing | undefined {

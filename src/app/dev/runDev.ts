@@ -85,7 +85,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevInstance> {
 
     const metricsPort = options.metricsPort ?? 9464;
     // Traces only when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT), as for `start`.
-    const tracing = tracingFromEnv();
+    const tracing = await tracingFromEnv();
     const runner = await createRunner({
       config,
       db: engine.db,

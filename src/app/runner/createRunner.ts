@@ -24,8 +24,7 @@ import { WorkerPool } from './workerPool.js';
 import { stopTimeoutMs } from './drainWorkers.js';
 import { logRunnerStarted } from './logRunnerStarted.js';
 import { startOpsEndpoint, type OpsEndpoint } from './opsEndpoint.js';
-import { createRunnerTracing } from '../../adapters/tracing/runnerTracing.js';
-import { tracedClient } from '../../adapters/temporal/tracingInterceptors.js';
+import { startTracing } from './startTracing.js';
 import type { Runner, RunnerOptions, StopOptions } from './runnerTypes.js';
 
 export type { Runner, RunnerMode, RunnerOptions, StopOptions } from './runnerTypes.js';
@@ -39,13 +38,13 @@ export async function createRunner(options: RunnerOptions = {}): Promise<Runner>
   const identity = options.identity ?? `${os.hostname()}:${process.pid}`;
   const queues = servedQueues(options, config);
 
-  const tracing = createRunnerTracing(options.tracing);
+  const tracing = await startTracing(options.tracing);
   const connections = await openConnections(options, config, logger);
   const { connection, client: temporalClient } = connections;
   const shapes = new TableShapes(() => connection.db);
   const events = new JobEvents();
   // Traced, its retries start their run in the retry's trace (as the bridge does for new rows).
-  const startingClient = tracing ? tracedClient(temporalClient, tracing) : temporalClient;
+  const startingClient = tracing ? tracing.traced(temporalClient) : temporalClient;
   const jobs = new JobsClient({ db: () => connection.db, client: startingClient, registry, shapes, events });
   events.configure({
     readRow: (jobId) => jobs.get(jobId),

@@ -19,7 +19,12 @@ interface Tracked {
   labels?: Labels;
   /** This process started its workflow (so a later `invalid` is not a second pickup). */
   enqueued?: boolean;
-  /** From this process's own `processing` event, never the bridge's `started`: see above. */
+  /**
+   * When the row was written: from `processing` (the worker's claim) or this process's `started`.
+   * A bridge-only process sees no terminal event of a job that ran, so it observes no end to end;
+   * with both in one process, a job that ends without an attempt (killed while waiting, invalid)
+   * is observed too.
+   */
   createdAtMs?: number;
   attemptStartedMs?: number;
 }
@@ -64,7 +69,10 @@ export function feedJobMetrics(events: JobEvents, registry: BackendRegistry, met
       case 'started':
         enqueued.inc(labels);
         entry.enqueued = true;
-        if (event.createdAtMs !== undefined) pickupLag.observe(labels, seconds(event.createdAtMs)!);
+        if (event.createdAtMs !== undefined) {
+          entry.createdAtMs = event.createdAtMs;
+          pickupLag.observe(labels, seconds(event.createdAtMs)!);
+        }
         return;
       case 'processing':
         entry.attemptStartedMs = t;

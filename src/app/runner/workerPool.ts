@@ -8,8 +8,8 @@ import type { TableShapes } from '../../adapters/db/tableShape.js';
 import { connectTemporalWorker } from '../../adapters/temporal/connectTemporal.js';
 import { bundleEncodesFailures, temporalDataConverter } from '../../adapters/temporal/dataConverter.js';
 import { ConfigError, PayloadCodecError } from '../../core/errors.js';
-import { bundleTracesWorkflows, workerTracing } from '../../adapters/temporal/tracingInterceptors.js';
-import type { RunnerTracing } from '../../adapters/tracing/runnerTracing.js';
+import { bundleTracesWorkflows } from '../../adapters/temporal/workflowTracingModule.js';
+import type { RunnerTracingParts } from './startTracing.js';
 import { decodeErrorReporter } from '../../orchestration/worker/reportDecodeErrors.js';
 import { secretScrubber } from '../../core/redactSecrets.js';
 import type { BackendRegistry } from '../../config/backendRegistry.js';
@@ -36,7 +36,7 @@ export interface WorkerPoolOptions {
   nativeConnection?: NativeConnection;
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** With tracing on: workflows, attempts, waits and HTTP calls become spans. */
-  tracing?: RunnerTracing;
+  tracing?: RunnerTracingParts;
   /** Told once when a worker stops with an error outside stop(). */
   onFailure: (error: Error) => void;
 }
@@ -85,7 +85,7 @@ export class WorkerPool {
       workflowBundle,
       ...(dataConverter ? { dataConverter } : {}),
       identity,
-      ...(tracing ? { tracing: workerTracing(tracing) } : {}),
+      ...(tracing ? { tracing: tracing.worker } : {}),
       activityDeps: {
         db: () => connection.db,
         shapes,

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { encodedFailuresPath } from '../../adapters/temporal/dataConverter.js';
-import { workflowTracingModule } from '../../adapters/temporal/tracingInterceptors.js';
+import { workflowTracingModule } from '../../adapters/temporal/workflowTracingModule.js';
 
 /** `src/orchestration/workflows/index.ts` when running from source (tsx), `dist/workflows/index.js` when built. */
 export function workflowsPath(): string {

@@ -3,8 +3,7 @@
 // not during replay); when it is off, OpenTelemetry's no-op tracer makes nothing. A span is no
 // command, so adding or changing one needs no patched().
 import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-
-const TRACER = 'spooky-temporal';
+import { TRACER_NAME as TRACER } from '../../core/traceparent.js';
 
 export async function inSpan<T>(name: string, attributes: Attributes, body: () => Promise<T>): Promise<T> {
   return trace.getTracer(TRACER).startActiveSpan(name, { attributes }, async (span) => {

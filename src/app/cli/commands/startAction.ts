@@ -39,7 +39,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
 
   // Before the first connection: the SDK's runtime is installed once per process.
   if (opts.sdkMetricsPort) exportSdkMetrics(`${opts.metricsHost.includes(':') ? `[${opts.metricsHost}]` : opts.metricsHost}:${opts.sdkMetricsPort}`);
-  const tracing = tracingFromEnv(process.env, opts.otlpEndpoint);
+  const tracing = await tracingFromEnv(process.env, opts.otlpEndpoint);
   const { runner, temporal } = await withRetries(
     async () => {
       const temporal = await connectTemporalClient(config.temporal);
