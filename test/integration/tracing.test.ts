@@ -195,6 +195,32 @@ void test('with tracing off the runner makes no span and sends no traceparent, e
   }
 });
 
+void test('with OTEL_TRACES_SAMPLER=always_off the runner records no span, and the backend still gets the trace id, marked unsampled', async () => {
+  const { db } = await openTestDb();
+  process.env['OTEL_TRACES_SAMPLER'] = 'always_off';
+  const runner = await startRunner({ config: testConfig(temporal, backend.url), db, deploySchema: true, ...(await traced()) }).finally(() => {
+    delete process.env['OTEL_TRACES_SAMPLER'];
+  });
+  try {
+    const before = exported.getFinishedSpans().length;
+    const traceparent = '00-5bf92f3577b34da6a3ce929d0e0e4736-10f067aa0ba902b7-01';
+    const [rows] = await db.query<[{ id: unknown }[]]>(
+      `CREATE job CONTENT { path: '/echo', payload: '{}', max_retries: 0, retry_strategy: 'linear', status: 'pending', traceparent: $traceparent } RETURN id`,
+      { traceparent },
+    );
+    const jobId = String(rows[0]!.id);
+    assert.equal((await waitForTerminal(runner, jobId)).status, 'success');
+    const received = backend.requestsFor(jobId)[0]!.headers['traceparent'] as string;
+    assert.equal(traceId(received), '5bf92f3577b34da6a3ce929d0e0e4736');
+    assert.match(received, /-00$/, 'flags 00: not sampled');
+    await runner.stop();
+    // Nothing: not the runner's spans, nor the backend's, whose parent-based sampler follows the 00.
+    assert.deepEqual(exported.getFinishedSpans().slice(before).map((s) => s.name), []);
+  } finally {
+    await runner.stop();
+  }
+});
+
 /** An OTLP/HTTP collector on 127.0.0.1: keeps every span it receives (OTLP JSON). */
 async function startCollector(): Promise<{ url: string; spans: { name: string; traceId: string; service: string }[]; close: () => Promise<void> }> {
   const spans: { name: string; traceId: string; service: string }[] = [];
