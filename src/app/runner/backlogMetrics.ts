@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { TableShapes } from '../../adapters/db/tableShape.js';
 import { countPendingByQueue } from '../../adapters/sql/countPendingByQueue.js';
 import { oldestPendingCreatedAt } from '../../adapters/sql/oldestPendingCreatedAt.js';
+import { refreshPeriodically, type PeriodicRefresh } from './refreshPeriodically.js';
 import type { SlotHealth } from '../../orchestration/worker/slotWatch.js';
 
 export interface BacklogSources {
@@ -18,7 +19,7 @@ export interface BacklogSources {
   refreshIntervalMs?: number;
 }
 
-export function feedBacklogMetrics(sources: BacklogSources, metrics: Registry): { refresh: () => Promise<void>; stop: () => void } {
+export function feedBacklogMetrics(sources: BacklogSources, metrics: Registry): PeriodicRefresh {
   const pending = new Gauge({ name: 'spooky_jobs_pending', help: 'Pending job rows, per table and queue', labelNames: ['table', 'queue'], registers: [metrics] });
   const oldest = new Gauge({ name: 'spooky_oldest_pending_age_seconds', help: 'Age of the oldest pending row, per table (0 when none)', labelNames: ['table'], registers: [metrics] });
   new Gauge({
@@ -33,9 +34,9 @@ export function feedBacklogMetrics(sources: BacklogSources, metrics: Registry): 
     },
   });
 
-  let warned = false;
-  async function refresh(): Promise<void> {
-    try {
+  return refreshPeriodically(
+    'backlog metrics',
+    async () => {
       const counts: [string, Map<string, number>, Date | undefined][] = [];
       for (const table of sources.tables) {
         const byQueue = await countPendingByQueue(sources.db(), await sources.shapes.get(table), table);
@@ -47,15 +48,8 @@ export function feedBacklogMetrics(sources: BacklogSources, metrics: Registry): 
         for (const [queue, n] of byQueue) pending.set({ table, queue }, n);
         oldest.set({ table }, since ? Math.max(0, Date.now() - since.getTime()) / 1000 : 0);
       }
-      warned = false;
-    } catch (error) {
-      // The gauges keep their last values; readiness says when the database is gone.
-      if (!warned) sources.logger.warn({ err: error }, 'could not refresh the backlog metrics; trying again');
-      warned = true;
-    }
-  }
-  const timer = setInterval(() => void refresh(), sources.refreshIntervalMs ?? 15_000);
-  timer.unref();
-  void refresh();
-  return { refresh, stop: () => clearInterval(timer) };
+    },
+    sources.logger,
+    sources.refreshIntervalMs,
+  );
 }

@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { MEMO_KEY, type ScheduleMemo } from '../../orchestration/schedules/scheduleOptions.js';
 import { SCHEDULE_ID_PREFIX } from '../../core/scheduledJobId.js';
+import { refreshPeriodically, type PeriodicRefresh } from './refreshPeriodically.js';
 
 export interface ScheduleSources {
   client: Client;
@@ -17,7 +18,7 @@ export interface ScheduleSources {
   timeoutMs?: number;
 }
 
-export function feedScheduleMetrics(sources: ScheduleSources, metrics: Registry): { refresh: () => Promise<void>; stop: () => void } {
+export function feedScheduleMetrics(sources: ScheduleSources, metrics: Registry): PeriodicRefresh {
   const nextRun = new Gauge({
     name: 'spooky_schedule_next_run_timestamp_seconds',
     help: "Next action of each schedule, Unix seconds (Temporal's nextActionTimes)",
@@ -26,10 +27,10 @@ export function feedScheduleMetrics(sources: ScheduleSources, metrics: Registry)
   });
   const paused = new Gauge({ name: 'spooky_schedule_paused', help: 'Whether each schedule is paused (1) or not (0)', labelNames: ['schedule'], registers: [metrics] });
 
-  let warned = false;
-  async function refresh(): Promise<void> {
-    const timeoutMs = sources.timeoutMs ?? 5_000;
-    try {
+  const timeoutMs = sources.timeoutMs ?? 5_000;
+  return refreshPeriodically(
+    'schedule metrics',
+    async () => {
       const found = await sources.client.withDeadline(Date.now() + timeoutMs, async () => {
         const ours: { name: string; nextMs: number | undefined; paused: boolean }[] = [];
         for await (const summary of sources.client.schedule.list()) {
@@ -49,15 +50,8 @@ export function feedScheduleMetrics(sources: ScheduleSources, metrics: Registry)
         if (schedule.nextMs !== undefined) nextRun.set({ schedule: schedule.name }, schedule.nextMs / 1000);
         paused.set({ schedule: schedule.name }, schedule.paused ? 1 : 0);
       }
-      warned = false;
-    } catch (error) {
-      // The gauges keep their last values; readiness says when Temporal is gone.
-      if (!warned) sources.logger.warn({ err: error }, 'could not refresh the schedule metrics; trying again');
-      warned = true;
-    }
-  }
-  const timer = setInterval(() => void refresh(), sources.refreshIntervalMs ?? 15_000);
-  timer.unref();
-  void refresh();
-  return { refresh, stop: () => clearInterval(timer) };
+    },
+    sources.logger,
+    sources.refreshIntervalMs,
+  );
 }

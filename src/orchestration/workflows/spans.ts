@@ -2,23 +2,15 @@
 // OpenTelemetry interceptors install in the sandbox when tracing is on (exported through a sink,
 // not during replay); when it is off, OpenTelemetry's no-op tracer makes nothing. A span is no
 // command, so adding or changing one needs no patched().
-import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-import { TRACER_NAME as TRACER } from '../../core/traceparent.js';
+import { trace, type Attributes } from '@opentelemetry/api';
+import { inSpan as inTracerSpan } from '../../core/inSpan.js';
+import { TRACER_NAME } from '../../core/traceparent.js';
 
-export async function inSpan<T>(name: string, attributes: Attributes, body: () => Promise<T>): Promise<T> {
-  return trace.getTracer(TRACER).startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      return await body();
-    } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+export function inSpan<T>(name: string, attributes: Attributes, body: () => Promise<T>): Promise<T> {
+  return inTracerSpan(trace.getTracer(TRACER_NAME), name, { attributes }, body);
 }
 
 /** A span for a wait that already happened outside the workflow's code (Temporal's start delay). */
 export function recordSpan(name: string, attributes: Attributes, startMs: number, endMs: number): void {
-  trace.getTracer(TRACER).startSpan(name, { attributes, startTime: startMs }).end(endMs);
+  trace.getTracer(TRACER_NAME).startSpan(name, { attributes, startTime: startMs }).end(endMs);
 }
