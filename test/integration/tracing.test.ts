@@ -95,6 +95,7 @@ void test('the backend receives a traceparent in the enqueue span’s trace, and
     const run = one(inTrace, 'RunWorkflow:runJob');
     const [attempt1, attempt2] = byName(inTrace, 'attempt 1').concat(byName(inTrace, 'attempt 2'));
     const backoff = one(inTrace, 'wait: backoff');
+    assert.deepEqual(byName(inTrace, 'wait: delay'), [], 'a job without a delay has no delay span');
     const calls = byName(inTrace, 'POST /flaky');
     const handlers = byName(inTrace, 'backend handler');
     assert.ok(attempt1 && attempt2, 'a span per attempt');
@@ -154,6 +155,23 @@ void test('a delayed job’s wait is a span of its workflow, a row written by th
     assert.equal(parentOf(delay), run.spanContext().spanId);
     assert.ok(hrMs(delay.endTime) - hrMs(delay.startTime) >= 1_000, `the delay span covers the 1.5 s delay (${hrMs(delay.endTime) - hrMs(delay.startTime)} ms)`);
     assert.ok(hrMs(attempt.startTime) >= hrMs(delay.endTime) - 1, 'the attempt starts after the delay');
+
+    // Killed during its delay: one delay span, from the workflow's start to the kill.
+    const killedTrace = await appTracer.startActiveSpan('app request (to be undone)', async (span) => {
+      const id = await runner.jobs.enqueue('api', '/echo', {}, { delay: 30_000 });
+      span.end();
+      await waitFor('the delayed job’s workflow', async () => (await runner.jobs.get(id))?.assignee !== undefined || exported.getFinishedSpans().some((s) => s.name === 'StartWorkflow:runJob' && s.spanContext().traceId === span.spanContext().traceId), 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await runner.jobs.kill(id, { waitMs: 10_000 });
+      return span.spanContext().traceId;
+    });
+    const killedSpans = await waitFor('the killed job’s workflow span', () => {
+      const spans = exported.getFinishedSpans().filter((s) => s.spanContext().traceId === killedTrace);
+      return spans.some((s) => s.name === 'RunWorkflow:runJob') ? spans : undefined;
+    }, 15_000);
+    const killedDelay = one(killedSpans, 'wait: delay');
+    assert.ok(hrMs(killedDelay.endTime) - hrMs(killedDelay.startTime) >= 700, 'the delay span runs from the start to the kill');
+    assert.equal(byName(killedSpans, 'attempt 1').length, 0, 'no attempt after a kill in the delay');
 
     // A retry runs in the retry's trace: the operator's span, then `retry job`, then the new run.
     const retried = await appTracer.startActiveSpan('operator retry', async (span) => {

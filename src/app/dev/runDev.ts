@@ -101,6 +101,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevInstance> {
     print(`SurrealDB (embedded): surrealkv://${resolve(dataDir, 'surreal')}  namespace main, database main`);
     print(`Temporal: ${temporal.address}   Web UI: ${temporal.uiUrl ?? '(headless)'}`);
     if (metricsPort) print(runner.opsUrl ? `Metrics: ${runner.opsUrl}/metrics   health: /healthz, /readyz` : `Metrics: off (port ${metricsPort} is taken)`);
+    if (tracing) print('Tracing: spans over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT), each job in the trace it was enqueued in');
     return { runner, engine, temporal, backend, dataDir, stop: stopAll };
   } catch (error) {
     await stopAll();

@@ -54,18 +54,22 @@ export async function runJob(input: JobWorkflowInput): Promise<JobWorkflowResult
   let inFlight = false;
   let plannedWaitMs: number | undefined;
 
-  // A delayed job's first wait is Temporal's start delay: it ended before this code ran.
+  // A delayed job's wait begins with Temporal's start delay, before this code first runs: its
+  // span starts with the workflow (one span, also when a kill wakes the workflow early).
   const startedMs = workflowInfo().startTime.getTime();
-  if (!input.resume && Date.now() - startedMs > 0 && input.dueAtMs > startedMs) {
-    recordSpan('wait: delay', { 'spooky.wait_ms': input.dueAtMs - startedMs, 'spooky.until': new Date(input.dueAtMs).toISOString() }, startedMs, Date.now());
-  }
+  const delaySpanFromMs = !input.resume && input.dueAtMs > startedMs ? startedMs : undefined;
   try {
     for (;;) {
       if (historyIsLarge(input.continueAsNewAtEvents ?? CONTINUE_AS_NEW_AT_EVENTS)) {
         await continueAsNew<typeof runJob>({ ...input, resume: { attempt, dueAtMs } });
       }
       const firstWait = attempt === 1;
-      await waitUntil(dueAtMs, firstWait ? 'delay' : `${input.retryStrategy} backoff before retry ${attempt - 1}`, firstWait ? 'delay' : 'backoff', plannedWaitMs);
+      await waitUntil(
+        dueAtMs,
+        firstWait ? 'delay' : `${input.retryStrategy} backoff before retry ${attempt - 1}`,
+        { name: firstWait ? 'delay' : 'backoff', ...(firstWait && delaySpanFromMs !== undefined ? { fromMs: delaySpanFromMs } : {}) },
+        plannedWaitMs,
+      );
 
       setStatus('processing');
       setCurrentDetails(`attempt ${attempt} of ${maxAttempts}: POST ${input.path}`);
@@ -172,15 +176,20 @@ function attemptActivity(input: JobWorkflowInput, attempt: number) {
   });
 }
 
-/** Sleeps until `dueAtMs`; the label names the planned wait (the timer may be shorter: it starts later). */
-async function waitUntil(dueAtMs: number, what: string, spanName: string, plannedMs?: number): Promise<void> {
+/**
+ * Sleeps until `dueAtMs`; the label names the planned wait (the timer may be shorter: it starts
+ * later). Its span starts at `span.fromMs` when the wait began before this code ran.
+ */
+async function waitUntil(dueAtMs: number, what: string, span: { name: string; fromMs?: number }, plannedMs?: number): Promise<void> {
   const waitMs = dueAtMs - Date.now();
-  if (waitMs <= 0) return;
   const until = new Date(dueAtMs).toISOString();
+  const attributes = { 'spooky.wait_ms': plannedMs ?? dueAtMs - (span.fromMs ?? Date.now()), 'spooky.until': until };
+  if (waitMs <= 0) {
+    if (span.fromMs !== undefined) recordSpan(`wait: ${span.name}`, attributes, span.fromMs, Date.now());
+    return;
+  }
   setCurrentDetails(`${what}: waiting until ${until}`);
-  await inSpan(`wait: ${spanName}`, { 'spooky.wait_ms': plannedMs ?? waitMs, 'spooky.until': until }, () =>
-    sleep(waitMs, { summary: `${what} (${plannedMs ?? waitMs} ms, until ${until})` }),
-  );
+  await inSpan(`wait: ${span.name}`, attributes, () => sleep(waitMs, { summary: `${what} (${plannedMs ?? waitMs} ms, until ${until})` }), span.fromMs);
 }
 
 function historyIsLarge(atEvents: number): boolean {

@@ -6,8 +6,9 @@ import { trace, type Attributes } from '@opentelemetry/api';
 import { inSpan as inTracerSpan } from '../../core/inSpan.js';
 import { TRACER_NAME } from '../../core/traceparent.js';
 
-export function inSpan<T>(name: string, attributes: Attributes, body: () => Promise<T>): Promise<T> {
-  return inTracerSpan(trace.getTracer(TRACER_NAME), name, { attributes }, body);
+/** `startMs`: when the span began, if before now (a wait that began before the workflow's code ran). */
+export function inSpan<T>(name: string, attributes: Attributes, body: () => Promise<T>, startMs?: number): Promise<T> {
+  return inTracerSpan(trace.getTracer(TRACER_NAME), name, { attributes, ...(startMs !== undefined ? { startTime: startMs } : {}) }, body);
 }
 
 /** A span for a wait that already happened outside the workflow's code (Temporal's start delay). */

@@ -40,6 +40,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
   // Before the first connection: the SDK's runtime is installed once per process.
   if (opts.sdkMetricsPort) exportSdkMetrics(`${opts.metricsHost.includes(':') ? `[${opts.metricsHost}]` : opts.metricsHost}:${opts.sdkMetricsPort}`);
   const tracing = await tracingFromEnv(process.env, opts.otlpEndpoint);
+  if (tracing) logger.info('tracing on: spans are sent over OTLP (each job in the trace its row was enqueued in)');
   const { runner, temporal } = await withRetries(
     async () => {
       const temporal = await connectTemporalClient(config.temporal);
@@ -79,7 +80,6 @@ export async function runStart(opts: StartOptions): Promise<void> {
     },
   );
 
-  if (tracing) logger.info('tracing on: spans are sent over OTLP (each job in the trace its row was enqueued in)');
   if (runner.opsUrl) logger.info({ url: runner.opsUrl }, `metrics and health at ${runner.opsUrl}/metrics, /healthz, /readyz`);
   const sdkProblem = sdkMetricsProblem();
   if (sdkProblem) logger.error(`the Temporal SDK's metrics exporter did not start (${sdkProblem}): set --sdk-metrics-port to a free port, or 0`);
