@@ -102,6 +102,9 @@ void test('the backend receives a traceparent in the enqueue span’s trace, and
     assert.equal(calls.length, 2);
     assert.equal(parentOf(start), enqueue.spanContext().spanId);
     assert.equal(parentOf(run), start.spanContext().spanId);
+    // Workflow spans name their run, without the rest of the workflow's info (search attributes hold the raw path).
+    assert.equal(run.attributes['workflowType'], 'runJob');
+    assert.deepEqual(Object.keys(backoff.attributes).filter((k) => !k.startsWith('spooky.')).sort(), ['attempt', 'namespace', 'runId', 'taskQueue', 'workflowId', 'workflowType']);
     for (const span of [attempt1, backoff, attempt2]) assert.equal(parentOf(span), run.spanContext().spanId, `${span.name} is the workflow's child`);
 
     // Each call: attempt → StartActivity → RunActivity → POST → the backend's handler.

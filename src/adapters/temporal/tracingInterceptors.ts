@@ -3,11 +3,13 @@
 // the sandbox through a sink, and each activity runs inside a span that is the workflow's child.
 import { Client } from '@temporalio/client';
 import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
+import type { WorkflowInfo } from '@temporalio/workflow';
 import {
   makeWorkflowExporter,
   OpenTelemetryActivityInboundInterceptor,
   OpenTelemetryActivityOutboundInterceptor,
   OpenTelemetryWorkflowClientInterceptor,
+  type SerializableSpan,
 } from '@temporalio/interceptors-opentelemetry';
 import type { RunnerTracing } from '../tracing/runnerTracing.js';
 
@@ -29,9 +31,20 @@ export interface WorkerTracing {
   activityInterceptor: ActivityInterceptorsFactory;
 }
 
+/**
+ * The sink copies the whole workflow info onto each workflow span (search attributes with the
+ * raw path, memo, the last failure, the SDK's internals: about 2 KB a span); keep what identifies
+ * the run.
+ */
+function identifyingInfo(info: WorkflowInfo): WorkflowInfo {
+  const { workflowId, runId, workflowType, taskQueue, namespace, attempt } = info;
+  return { workflowId, runId, workflowType, taskQueue, namespace, attempt } as WorkflowInfo;
+}
+
 export function workerTracing(tracing: RunnerTracing): WorkerTracing {
+  const exporter = makeWorkflowExporter(tracing.spanProcessor, tracing.resource);
   return {
-    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
+    sinks: { exporter: { export: { ...exporter.export, fn: (info: WorkflowInfo, spans: SerializableSpan[]) => exporter.export.fn(identifyingInfo(info), spans) } } },
     activityInterceptor: (ctx) => ({
       inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer: tracing.tracer }),
       outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
