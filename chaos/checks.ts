@@ -25,7 +25,8 @@ export interface ChaosObservation {
   outcomes: Map<string, WorkflowOutcome>;
   faults: { kind: string; at: number }[];
   /** Every slot workflow a schedule started: whether it completed, and the job it enqueued. */
-  slots: { workflowId: string; completed: boolean; jobId?: string }[];
+  /** `status`: Temporal's status name of the slot's workflow (COMPLETED, RUNNING, FAILED, ...). */
+  slots: { workflowId: string; completed: boolean; status?: string; jobId?: string }[];
 }
 
 export interface ChaosResults {
@@ -123,7 +124,7 @@ export function checkChaos(o: ChaosObservation): ChaosResults {
   for (const slot of o.slots) {
     if (!slot.completed || !slot.jobId || !scheduledRows.has(slot.jobId)) {
       slotMismatches++;
-      note('slot_mismatches', `${slot.workflowId}: ${slot.completed ? `job ${slot.jobId ?? '?'} has no row` : 'did not complete'}`);
+      note('slot_mismatches', `${slot.workflowId}: ${slot.completed ? `job ${slot.jobId ?? '?'} has no row` : `did not complete (${slot.status ?? 'status unknown'})`}`);
     }
     if (slot.jobId) named.set(slot.jobId, (named.get(slot.jobId) ?? 0) + 1);
   }

@@ -18,10 +18,12 @@ export async function readOutcomes(db: Surreal, client: Client): Promise<Pick<Ch
   const outcomes = new Map<string, WorkflowOutcome>();
   const limit = pLimit(16);
   await Promise.all(rows.map((row) => limit(async () => outcomes.set(row.id, await outcomeOf(client, row)))));
-  const slots: { workflowId: string; completed: boolean; jobId?: string }[] = [];
+  const slots: { workflowId: string; completed: boolean; status: string; jobId?: string }[] = [];
   for await (const w of client.workflow.list({ query: "WorkflowType = 'runScheduledJob'" })) {
     const result = w.status.name === 'COMPLETED' ? ((await client.workflow.getHandle(w.workflowId, w.runId).result()) as { jobId?: string }) : undefined;
-    slots.push({ workflowId: w.workflowId, completed: w.status.name === 'COMPLETED', ...(result?.jobId ? { jobId: result.jobId } : {}) });
+    // Why a slot did not complete: its failure's innermost message (a child job's failure, an activity's error).
+    const why = w.status.name === 'COMPLETED' ? '' : await client.workflow.getHandle(w.workflowId, w.runId).result().then(() => '', (error: unknown) => innermostMessage(error));
+    slots.push({ workflowId: w.workflowId, completed: w.status.name === 'COMPLETED', status: why ? `${w.status.name}: ${why}` : w.status.name, ...(result?.jobId ? { jobId: result.jobId } : {}) });
   }
   return { rows, outcomes, slots };
 }
@@ -44,4 +46,10 @@ async function outcomeOf(client: Client, row: JobRow): Promise<WorkflowOutcome> 
     const c = cause as { name?: string; message?: string } | undefined;
     return { status: 'other', detail: `${(error as Error).message}: ${c?.name}: ${c?.message}` };
   }
+}
+
+function innermostMessage(error: unknown): string {
+  let current = error as { message?: string; cause?: unknown } | undefined;
+  while (current?.cause) current = current.cause as { message?: string; cause?: unknown };
+  return String(current?.message ?? error).slice(0, 300);
 }

@@ -25,6 +25,15 @@ export async function readTableShape(db: Surreal, table: string): Promise<TableS
     `INFO FOR TABLE ${escapeIdent(table)}`,
   );
   const fields = info?.fields ?? {};
+  if (schemafull && !('path' in fields && 'status' in fields)) {
+    // Every job table defines both (Sp00ky's documented one too). A read without them is not the
+    // table's shape (seen in the chaos run around dropped connections): cached, it made the
+    // runner treat the table as lacking fields for 30 s (every schedule slot then failed with
+    // SchemaMissing). Thrown instead, so the step retries and the cache keeps nothing.
+    throw new Error(
+      `reading the definition of table ${table} returned no path or status field (fields: ${Object.keys(fields).join(', ') || 'none'}); retrying`,
+    );
+  }
   const hasPendingIndex = Object.values(info?.indexes ?? {}).some((definition) => /\bFIELDS\s+status\s*,\s*created_at\b/i.test(definition));
   const names = new Set(Object.keys(fields));
   const errorsDef = fields['errors'];
